@@ -1,0 +1,192 @@
+"""Pydantic models of benchmark files.
+
+A *pack file* names a report type and lists its sections in order. A *library file* holds section
+definitions that several packs share; a pack pulls them in with ``include`` and then lists each
+section by id, optionally overriding single fields. See ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SECTION_ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class SectionFormat(str, Enum):
+    """The shape a section's body must have."""
+
+    BLOCK = "markdown_block"
+    LIST = "markdown_list"
+    TABLE = "markdown_table"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SectionBenchmark(_Strict):
+    """Every check one section of a pack must pass."""
+
+    id: Annotated[str, Field(pattern=SECTION_ID_PATTERN, description="Stable section id.")]
+    label: Annotated[NonEmpty, Field(description="The heading a writer is expected to use.")]
+    aliases: tuple[NonEmpty, ...] = Field(
+        default=(), description="Other heading wordings that name this section in real reports."
+    )
+    description: str = Field(default="", description="What the section is for, in one sentence.")
+    min_words: Annotated[int, Field(ge=0)]
+    max_words: Annotated[int, Field(ge=1)]
+    min_bullets: Annotated[int, Field(ge=0)] = 0
+    max_bullets: Annotated[int | None, Field(ge=0)] = None
+    min_headings: Annotated[int, Field(ge=0)] = 0
+    max_headings: Annotated[int | None, Field(ge=0)] = None
+    required_headings: tuple[NonEmpty, ...] = Field(
+        default=(), description="Sub-headings (or table column headers) that must appear."
+    )
+    required_substrings: tuple[NonEmpty, ...] = Field(
+        default=(), description="Phrases that must appear at least once (case-insensitive)."
+    )
+    forbidden_substrings: tuple[NonEmpty, ...] = Field(
+        default=(), description="Phrases that must not appear (case-insensitive, whole words)."
+    )
+    forbidden_regex: tuple[NonEmpty, ...] = Field(
+        default=(), description="Python regular expressions; any match is an error."
+    )
+    max_repeated_line_ratio: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    max_avg_sentence_length: Annotated[float | None, Field(ge=1.0)] = Field(
+        default=None, description="Upper bound on the average words per sentence."
+    )
+    format: SectionFormat = SectionFormat.BLOCK
+
+    @field_validator("forbidden_regex")
+    @classmethod
+    def _regexes_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+        return patterns
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> SectionBenchmark:
+        for low, high in (
+            ("min_words", "max_words"),
+            ("min_bullets", "max_bullets"),
+            ("min_headings", "max_headings"),
+        ):
+            low_value, high_value = getattr(self, low), getattr(self, high)
+            if high_value is not None and low_value > high_value:
+                raise ValueError(f"{low} ({low_value}) is greater than {high} ({high_value})")
+        return self
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of every field: equal fingerprints check a section identically."""
+        return hashlib.blake2b(self.model_dump_json().encode(), digest_size=8).hexdigest()
+
+
+class SectionOverride(_Strict):
+    """A section entry in a pack that refers to an included definition and changes some fields."""
+
+    id: Annotated[str, Field(pattern=SECTION_ID_PATTERN)]
+    label: NonEmpty | None = None
+    aliases: tuple[NonEmpty, ...] | None = None
+    description: str | None = None
+    min_words: Annotated[int | None, Field(ge=0)] = None
+    max_words: Annotated[int | None, Field(ge=1)] = None
+    min_bullets: Annotated[int | None, Field(ge=0)] = None
+    max_bullets: Annotated[int | None, Field(ge=0)] = None
+    min_headings: Annotated[int | None, Field(ge=0)] = None
+    max_headings: Annotated[int | None, Field(ge=0)] = None
+    required_headings: tuple[NonEmpty, ...] | None = None
+    required_substrings: tuple[NonEmpty, ...] | None = None
+    forbidden_substrings: tuple[NonEmpty, ...] | None = None
+    forbidden_regex: tuple[NonEmpty, ...] | None = None
+    max_repeated_line_ratio: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
+    max_avg_sentence_length: Annotated[float | None, Field(ge=1.0)] = None
+    format: SectionFormat | None = None
+
+
+SectionEntry = Annotated[
+    str | SectionOverride,
+    Field(description="A section id from an included library, or a definition or override."),
+]
+
+
+class PackFile(_Strict):
+    """A benchmark pack file: one report type and its ordered sections."""
+
+    key: Annotated[str, Field(pattern=SECTION_ID_PATTERN, description="Pack key used in front matter.")]
+    label: NonEmpty
+    version: Annotated[int, Field(ge=1)] = 1
+    strict: bool = Field(default=False, description="When true, a missing section is an error rather than a warning.")
+    description: str = ""
+    include: tuple[NonEmpty, ...] = Field(
+        default=(), description="Library files (paths relative to this file) to take sections from."
+    )
+    sections: tuple[SectionEntry, ...] = Field(min_length=1)
+
+
+class LibraryFile(_Strict):
+    """A library of section definitions shared by several packs."""
+
+    library: Annotated[str, Field(pattern=SECTION_ID_PATTERN)]
+    version: Annotated[int, Field(ge=1)] = 1
+    sections: tuple[SectionBenchmark, ...]
+
+
+class BenchmarkFile(BaseModel):
+    """Either kind of benchmark file (used for the JSON Schema only)."""
+
+    model_config = ConfigDict(title="aicmo benchmark file")
+    root: PackFile | LibraryFile
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSource:
+    """Where a section's benchmark is written: file and 0-based line, for jump-to-definition."""
+
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A resolved pack: includes applied, overrides merged, ready to check reports against."""
+
+    key: str
+    label: str
+    version: int
+    strict: bool
+    description: str
+    sections: tuple[SectionBenchmark, ...]
+    path: Path
+    line: int
+    section_sources: dict[str, SectionSource]
+
+    def section(self, section_id: str) -> SectionBenchmark | None:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        return None
+
+    @property
+    def fingerprint(self) -> str:
+        payload = "|".join([self.key, str(self.version), str(self.strict)] + [s.fingerprint for s in self.sections])
+        return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
+
+
+def merge_override(base: SectionBenchmark, override: SectionOverride) -> dict[str, Any]:
+    """The fields of ``base`` with every field the override sets replaced."""
+    merged = base.model_dump()
+    merged.update(override.model_dump(exclude_unset=True))
+    return merged

@@ -1,0 +1,303 @@
+"""Check a report: resolve its pack, split it into sections, run every rule, apply suppressions
+and severity overrides, and compute statuses.
+
+Per-section results are cached by the section's source hash and its benchmark's fingerprint, so
+re-checking an edited report only re-runs rules on the sections whose text changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aicmo_core import rules as _rules  # noqa: F401  (registers the rules)
+from aicmo_core.benchmarks.loader import PackSet
+from aicmo_core.benchmarks.models import Pack
+from aicmo_core.config import AicmoConfig
+from aicmo_core.document.model import ParsedDocument, ReportStructure, Section, build_sections, parse_document
+from aicmo_core.document.preprocess import Directive
+from aicmo_core.findings import Finding, Issue, Severity, Status, status_of
+from aicmo_core.rules.registry import RULES, ReportContext, Rule, SectionContext, find_rule, report_rules, section_rules
+from aicmo_core.spans import Span
+
+log = logging.getLogger(__name__)
+
+SEVERITY_OFF = "off"
+
+
+class SectionCache:
+    """A bounded LRU of per-section findings, relative to the section's first line."""
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[str, str], tuple[Finding, ...]] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[str, str]) -> tuple[Finding, ...] | None:
+        found = self._entries.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return found
+
+    def put(self, key: tuple[str, str], findings: tuple[Finding, ...]) -> None:
+        self._entries[key] = findings
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+
+_DEFAULT_CACHE = SectionCache()
+
+
+@dataclass(slots=True)
+class CheckOptions:
+    """What a check needs besides the text. ``pack`` is the explicit choice (``--pack``), used when
+    neither the front matter nor ``aicmo.toml`` names one."""
+
+    packs: PackSet
+    config: AicmoConfig | None = None
+    pack: str | None = None
+    severity: Mapping[str, str] = field(default_factory=dict)
+    cache: SectionCache | None = None
+
+
+@dataclass(slots=True)
+class SectionResult:
+    section: Section
+    status: Status
+    findings: list[Finding]
+
+
+@dataclass(slots=True)
+class ReportResult:
+    """Everything checking one report found. ``pack_key`` is None for a file that is not a report."""
+
+    path: str | None
+    doc: ParsedDocument
+    pack_key: str | None
+    pack: Pack | None
+    status: Status
+    findings: list[Finding]
+    sections: list[SectionResult]
+    structure: ReportStructure | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+
+def front_matter_pack(data: Mapping[str, Any]) -> str | None:
+    """``pack: KEY`` or ``aicmo: {pack: KEY}`` from front matter."""
+    nested = data.get("aicmo")
+    if isinstance(nested, Mapping) and isinstance(nested.get("pack"), str):
+        return str(nested["pack"])
+    value = data.get("pack")
+    return value if isinstance(value, str) else None
+
+
+def resolve_pack_key(doc: ParsedDocument, path: str | None, options: CheckOptions) -> str | None:
+    """Front matter first, then an ``aicmo.toml`` glob, then the explicit or default pack."""
+    if doc.front_matter is not None:
+        key = front_matter_pack(doc.front_matter.data)
+        if key:
+            return key
+    config = options.config
+    if config is not None and path is not None:
+        key = config.pack_for(Path(path))
+        if key:
+            return key
+    if options.pack:
+        return options.pack
+    return config.default_pack if config is not None else None
+
+
+def _finding(rule: Rule, issue: Issue, section: str | None) -> Finding:
+    return Finding(rule.code, rule.name, rule.severity, issue.message, issue.span, issue.section or section, issue.data)
+
+
+def _run_section_rules(section: Section) -> tuple[Finding, ...]:
+    assert section.benchmark is not None
+    context = SectionContext(section, section.benchmark)
+    empty_rule = RULES["AIC005"]
+    empty = [_finding(empty_rule, issue, section.id) for issue in empty_rule.check(context)]
+    if empty:
+        return tuple(empty)
+    findings: list[Finding] = []
+    for rule in section_rules():
+        if rule is empty_rule:
+            continue
+        try:
+            findings.extend(_finding(rule, issue, section.id) for issue in rule.check(context))
+        except Exception as exc:  # one broken rule must not take the others down
+            log.exception("rule %s failed on section %s", rule.name, section.id)
+            findings.append(
+                Finding(
+                    "AIC900",
+                    "internal_error",
+                    Severity.ERROR,
+                    f"rule {rule.name} failed: {type(exc).__name__}: {exc}",
+                    section.heading_span,
+                    section.id,
+                    {"rule": rule.name},
+                )
+            )
+    return tuple(findings)
+
+
+def section_findings(section: Section, cache: SectionCache) -> list[Finding]:
+    """Findings of one section's own rules, from the cache when its text is unchanged."""
+    assert section.benchmark is not None
+    key = (section.source_hash, section.benchmark.fingerprint)
+    cached = cache.get(key)
+    if cached is None:
+        found = _run_section_rules(section)
+        cached = tuple(f.shifted(-section.start_line) for f in found)
+        cache.put(key, cached)
+    return [f.shifted(section.start_line) for f in cached]
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressions:
+    """Rules turned off by comments and front matter. An empty rule set means "every rule"."""
+
+    whole_document: frozenset[str]
+    ranges: tuple[tuple[int, int, frozenset[str]], ...]
+    lines: tuple[tuple[int, frozenset[str]], ...]
+
+    @staticmethod
+    def _names(args: Iterable[str]) -> frozenset[str]:
+        names = set()
+        for arg in args:
+            rule = find_rule(arg)
+            names.add(rule.code if rule else arg.upper())
+        return frozenset(names)
+
+    @classmethod
+    def build(cls, doc: ParsedDocument) -> Suppressions:
+        whole: set[str] = set()
+        if doc.front_matter is not None:
+            nested = doc.front_matter.data.get("aicmo")
+            if isinstance(nested, Mapping) and isinstance(nested.get("disable"), list):
+                whole |= cls._names(str(item) for item in nested["disable"])
+        ranges: list[tuple[int, int, frozenset[str]]] = []
+        lines: list[tuple[int, frozenset[str]]] = []
+        open_ranges: list[tuple[int, frozenset[str]]] = []
+        directives: list[Directive] = sorted(doc.directives, key=lambda d: d.line)
+        for directive in directives:
+            names = cls._names(directive.args)
+            if directive.kind == "aicmo-disable":
+                open_ranges.append((directive.line, names))
+            elif directive.kind == "aicmo-enable":
+                still_open = []
+                for start, disabled in open_ranges:
+                    if not names or not disabled or disabled <= names:
+                        ranges.append((start, directive.line, disabled))
+                    else:
+                        ranges.append((start, directive.line, disabled & names))
+                        if disabled - names:
+                            still_open.append((start, disabled - names))
+                open_ranges = still_open
+            elif directive.kind == "aicmo-disable-next-line":
+                lines.append((directive.end_line + 1, names))
+        ranges.extend((start, doc.line_count, disabled) for start, disabled in open_ranges)
+        return cls(frozenset(whole), tuple(ranges), tuple(lines))
+
+    def suppresses(self, finding: Finding) -> bool:
+        line = finding.span.start.line
+        code = finding.code
+        if self.whole_document and code in self.whole_document:
+            return True
+        for start, end, disabled in self.ranges:
+            if start <= line < end and (not disabled or code in disabled):
+                return True
+        return any(target == line and (not disabled or code in disabled) for target, disabled in self.lines)
+
+
+def _apply_overrides(findings: Iterable[Finding], overrides: Mapping[str, str], pack: Pack | None) -> list[Finding]:
+    result = []
+    for finding in findings:
+        severity_name = overrides.get(finding.code) or overrides.get(finding.rule)
+        if severity_name is None and finding.code == "AIC001" and pack is not None and not pack.strict:
+            severity_name = Severity.WARNING.value
+        if severity_name == SEVERITY_OFF:
+            continue
+        result.append(finding.with_severity(Severity(severity_name)) if severity_name else finding)
+    return result
+
+
+def _document_finding(code: str, message: str, span: Span, data: Mapping[str, Any]) -> Finding:
+    rule = RULES[code]
+    return Finding(rule.code, rule.name, rule.severity, message, span, None, data)
+
+
+def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions) -> ReportResult:
+    """Check an already parsed document."""
+    overrides = {**(options.config.severity if options.config else {}), **options.severity}
+    findings: list[Finding] = []
+    if doc.front_matter is not None and doc.front_matter.error:
+        line = min(doc.front_matter.error_line or 1, max(doc.front_matter.end_line - 1, 0))
+        findings.append(_document_finding("AIC006", doc.front_matter.error, doc.index.line_span(line), {}))
+    key = resolve_pack_key(doc, path, options)
+    pack = options.packs.get(key) if key else None
+    if key is None or pack is None:
+        if key is not None:
+            known = ", ".join(sorted(options.packs.packs)) or "none"
+            line = 0
+            if doc.front_matter is not None:
+                line = next((n for n in range(doc.front_matter.end_line) if "pack" in doc.index.line_text(n)), 0)
+            findings.append(
+                _document_finding(
+                    "AIC007", f"unknown pack '{key}'; known packs: {known}", doc.index.line_span(line), {"pack": key}
+                )
+            )
+        findings = _apply_overrides(findings, overrides, None)
+        status = status_of(findings) if findings else Status.SKIPPED
+        return ReportResult(path, doc, key, None, status, findings, [])
+
+    aliases = options.config.aliases if options.config else {}
+    structure = build_sections(doc, pack, aliases)
+    cache = options.cache or _DEFAULT_CACHE
+    for section in structure.sections:
+        if section.benchmark is not None:
+            findings.extend(section_findings(section, cache))
+    report_context = ReportContext(structure)
+    for rule in report_rules():
+        try:
+            findings.extend(_finding(rule, issue, None) for issue in rule.check(report_context))
+        except Exception as exc:
+            log.exception("report rule %s failed", rule.name)
+            findings.append(
+                _document_finding(
+                    "AIC900",
+                    f"rule {rule.name} failed: {type(exc).__name__}: {exc}",
+                    doc.index.line_span(0),
+                    {"rule": rule.name},
+                )
+            )
+    suppressions = Suppressions.build(doc)
+    findings = [f for f in _apply_overrides(findings, overrides, pack) if not suppressions.suppresses(f)]
+    findings.sort(key=lambda f: (f.span.start.line, f.span.start.character, f.code))
+
+    section_results = []
+    for section in structure.sections:
+        inside = [f for f in findings if section.start_line <= f.span.start.line < section.end_line]
+        section_results.append(SectionResult(section, status_of(inside), inside))
+    return ReportResult(path, doc, key, pack, status_of(findings), findings, section_results, structure)
+
+
+def check_text(text: str, path: str | None, options: CheckOptions) -> ReportResult:
+    """Parse and check report text. ``path`` decides MDX handling and ``aicmo.toml`` globs."""
+    mdx = bool(path) and str(path).lower().endswith(".mdx")
+    return check_document(parse_document(text, mdx=mdx), path, options)

@@ -1,0 +1,277 @@
+"""The ``aicmo`` command: check reports, list packs, explain rules.
+
+Exit codes of ``aicmo check``: 0 no errors, 1 at least one error (or warning with
+``--warnings-as-errors``), 2 usage or configuration errors (bad arguments, a missing path, a broken
+``aicmo.toml`` or benchmark file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from aicmo_core import __version__
+from aicmo_core.benchmarks.loader import load_packs
+from aicmo_core.check import ReportResult
+from aicmo_core.errors import Problem
+from aicmo_core.findings import Severity
+from aicmo_core.formatters import finding_line, results_json, results_sarif, summary_line
+from aicmo_core.rules.registry import RULES, find_rule
+from aicmo_core.workspace import Workspace
+
+REPORT_SUFFIXES = (".md", ".mdx", ".markdown")
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 16
+
+
+class UsageError(Exception):
+    pass
+
+
+def expand_paths(arguments: Sequence[str]) -> list[Path]:
+    """Files, folders (searched for .md and .mdx) and globs, in a stable order without duplicates."""
+    found: dict[Path, None] = {}
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                if candidate.suffix.lower() in REPORT_SUFFIXES and candidate.is_file() and not _hidden(candidate, path):
+                    found[candidate] = None
+        elif path.is_file():
+            found[path] = None
+        elif any(ch in argument for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(argument, recursive=True))
+            files = [m for m in matches if m.is_file()]
+            if not files:
+                raise UsageError(f"no files match {argument!r}")
+            found.update(dict.fromkeys(files))
+        else:
+            raise UsageError(f"no such file or folder: {argument}")
+    return list(found)
+
+
+def _hidden(candidate: Path, root: Path) -> bool:
+    return any(part.startswith(".") or part == "node_modules" for part in candidate.relative_to(root).parts[:-1])
+
+
+_WORKER: Workspace | None = None
+
+
+def _init_worker(benchmark_paths: tuple[Path, ...], severity: dict[str, str]) -> None:
+    global _WORKER
+    _WORKER = Workspace(benchmark_paths=benchmark_paths, severity=severity)
+
+
+def _check_one(
+    path: Path, pack: str | None, workspace: Workspace | None = None
+) -> tuple[ReportResult | None, list[Problem], str | None]:
+    active = workspace or _WORKER
+    assert active is not None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [], f"{path}: cannot read: {exc}"
+    result, problems = active.check_text(text, path, pack)
+    return result, problems, None
+
+
+def _run_checks(
+    paths: list[Path], args: argparse.Namespace
+) -> Iterator[tuple[Path, ReportResult | None, list[Problem], str | None]]:
+    benchmark_paths = tuple(Path(p).resolve() for p in args.benchmarks)
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(benchmark_paths, {})) as pool:
+            chunk = max(1, len(paths) // (jobs * 8))
+            for path, outcome in zip(
+                paths, pool.map(_check_one, paths, [args.pack] * len(paths), chunksize=chunk), strict=True
+            ):
+                yield (path, *outcome)
+        return
+    workspace = Workspace(benchmark_paths=benchmark_paths)
+    for path in paths:
+        yield (path, *_check_one(path, args.pack, workspace))
+
+
+def _progress(enabled: bool) -> Progress | None:
+    if not enabled:
+        return None
+    return Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def command_check(args: argparse.Namespace) -> int:
+    try:
+        paths = expand_paths(args.paths)
+    except UsageError as exc:
+        print(f"aicmo: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.pack:
+        known = load_packs([Path(p) for p in args.benchmarks]).packs
+        if args.pack not in known:
+            print(f"aicmo: unknown pack {args.pack!r}; known packs: {', '.join(sorted(known))}", file=sys.stderr)
+            return EXIT_USAGE
+    show_progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI") and len(paths) > 1
+    results: list[tuple[str, ReportResult]] = []
+    problems: dict[str, Problem] = {}
+    read_errors: list[str] = []
+    progress = _progress(show_progress)
+    task = progress.add_task("check", total=len(paths)) if progress else None
+    if progress:
+        progress.start()
+    try:
+        for path, result, file_problems, read_error in _run_checks(paths, args):
+            for problem in file_problems:
+                problems.setdefault(str(problem), problem)
+            if read_error:
+                read_errors.append(read_error)
+            elif result is not None:
+                display = _display_path(path)
+                results.append((display, result))
+                if args.format == "text":
+                    _print_findings(display, result, args.quiet, progress)
+            if progress and task is not None:
+                progress.advance(task)
+    finally:
+        if progress:
+            progress.stop()
+    for message in read_errors:
+        print(f"aicmo: {message}", file=sys.stderr)
+    for problem in problems.values():
+        print(f"aicmo: configuration error: {problem}", file=sys.stderr)
+    if args.format == "json":
+        json.dump(results_json(results), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif args.format == "sarif":
+        json.dump(results_sarif(results), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif not args.quiet:
+        print(summary_line([r for _, r in results]))
+    if problems or read_errors:
+        return EXIT_USAGE
+    errors = sum(r.errors for _, r in results)
+    warnings = sum(r.warnings for _, r in results)
+    if errors or (args.warnings_as_errors and warnings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _print_findings(display: str, result: ReportResult, quiet: bool, progress: Progress | None) -> None:
+    lines = [
+        finding_line(display, finding)
+        for finding in result.findings
+        if not (quiet and finding.severity is Severity.INFO)
+    ]
+    if lines:
+        text = "\n".join(lines)
+        if progress is not None:
+            progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            print(text)
+
+
+def command_packs(args: argparse.Namespace) -> int:
+    packs = load_packs([Path(p) for p in args.benchmarks])
+    for problem in packs.problems:
+        print(f"aicmo: configuration error: {problem}", file=sys.stderr)
+    for key, pack in sorted(packs.packs.items()):
+        if args.pack and key != args.pack:
+            continue
+        print(
+            f"{key}  {pack.label} (v{pack.version}, {len(pack.sections)} sections{', strict' if pack.strict else ''})"
+        )
+        if args.verbose or args.pack:
+            for position, section in enumerate(pack.sections, start=1):
+                band = f"{section.min_words}-{section.max_words} words, {section.format.value}"
+                print(f"  {position:2}. {section.id:30} {section.label}  [{band}]")
+    if args.pack and args.pack not in packs.packs:
+        print(f"aicmo: unknown pack {args.pack!r}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_USAGE if packs.problems else EXIT_OK
+
+
+def command_explain(args: argparse.Namespace) -> int:
+    rule = find_rule(args.rule)
+    if rule is None:
+        print(
+            f"aicmo: no rule {args.rule!r}; rules: {', '.join(f'{r.code} {r.name}' for r in RULES.values())}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(f"{rule.code} {rule.name} ({rule.severity.value} by default)\n")
+    print(rule.doc)
+    return EXIT_OK
+
+
+def command_lsp_placeholder(args: argparse.Namespace) -> int:
+    del args
+    print("aicmo-lsp: the language server arrives with the next release", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aicmo", description="Benchmark checks for client reports in Markdown and MDX."
+    )
+    parser.add_argument("--version", action="version", version=f"aicmo {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check reports against their packs")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
+    check.add_argument("--pack", help="pack for files whose front matter and aicmo.toml name none")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
+    check.add_argument("--quiet", "-q", action="store_true", help="hide info findings and the summary")
+    check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    check.add_argument("--benchmarks", action="append", default=[], metavar="DIR", help="extra benchmark folder")
+    check.set_defaults(handler=command_check)
+
+    packs = commands.add_parser("packs", help="list packs and their sections")
+    packs.add_argument("pack", nargs="?", help="show one pack's sections")
+    packs.add_argument("--verbose", "-v", action="store_true", help="show every pack's sections")
+    packs.add_argument("--benchmarks", action="append", default=[], metavar="DIR")
+    packs.set_defaults(handler=command_packs)
+
+    explain = commands.add_parser("explain", help="print a rule's documentation")
+    explain.add_argument("rule", metavar="CODE|RULE")
+    explain.set_defaults(handler=command_explain)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "jobs", 0) and args.jobs < 0:
+        print("aicmo: --jobs must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    return int(args.handler(args))
+
+
+def lsp_main() -> int:
+    return command_lsp_placeholder(argparse.Namespace())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,351 @@
+"""A parsed report: masked text, chunks, headings, and sections with their measured metrics."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from aicmo_core.benchmarks.models import Pack, SectionBenchmark
+from aicmo_core.document.blocks import Block, ChunkInfo, Heading, Table, analyze_chunk
+from aicmo_core.document.matching import HeadingMatch, SectionMatcher
+from aicmo_core.document.preprocess import Directive, FrontMatter, Preprocessed, preprocess
+from aicmo_core.document.text import normalize_heading, strip_heading_markup
+from aicmo_core.spans import LineIndex, Span
+
+MDX_SUFFIXES = (".mdx",)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    start_line: int
+    info: ChunkInfo
+
+
+@dataclass(frozen=True, slots=True)
+class DocHeading:
+    """A top-level heading with absolute line numbers."""
+
+    line: int
+    end_line: int
+    level: int
+    text: str
+    column: int
+
+    @property
+    def title(self) -> str:
+        return strip_heading_markup(self.text)
+
+
+@dataclass(slots=True)
+class ParsedDocument:
+    """A report's text, parsed once per version. Everything else reads from here."""
+
+    text: str
+    mdx: bool
+    index: LineIndex
+    pre: Preprocessed
+    chunks: list[Chunk]
+    headings: list[DocHeading]
+    chunk_starts: list[int]
+
+    @property
+    def front_matter(self) -> FrontMatter | None:
+        return self.pre.front_matter
+
+    @property
+    def directives(self) -> list[Directive]:
+        return self.pre.directives
+
+    @property
+    def line_count(self) -> int:
+        return self.index.line_count
+
+
+def parse_document(text: str, *, mdx: bool = False) -> ParsedDocument:
+    """Parse report text. Lone carriage returns count as line breaks, as in LSP."""
+    if "\r" in text:
+        # ``\r\n`` is kept (the ``\r`` stays at the end of its line); a lone ``\r`` becomes ``\n``,
+        # which keeps every offset and makes lines agree with the editor's.
+        text = re.sub(r"\r(?!\n)", "\n", text)
+    pre = preprocess(text, mdx=mdx)
+    masked_lines = pre.masked.split("\n")
+    chunks: list[Chunk] = []
+    headings: list[DocHeading] = []
+    bounds = [*pre.chunk_starts, len(masked_lines)]
+    for start, end in itertools.pairwise(bounds):
+        if end <= start:
+            continue
+        info = analyze_chunk("\n".join(masked_lines[start:end]), mdx)
+        chunks.append(Chunk(start, info))
+        headings.extend(
+            DocHeading(start + h.line, start + h.end_line, h.level, h.text, h.column)
+            for h in info.headings
+            if not h.nested
+        )
+    return ParsedDocument(text, mdx, LineIndex(text), pre, chunks, headings, [c.start_line for c in chunks])
+
+
+@dataclass(frozen=True, slots=True)
+class SectionMetrics:
+    words: int
+    bullets: int
+    headings: int
+    sentences: int
+    avg_sentence_words: float
+    repeated_line_ratio: float
+    tables: int
+    lists: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedBlock:
+    """A block with the absolute line of its chunk, so rules can compute document positions."""
+
+    offset: int
+    block: Block
+
+    @property
+    def line(self) -> int:
+        return self.offset + self.block.line
+
+    def span_of(self, doc: ParsedDocument, start: int, end: int) -> Span:
+        start_line, start_col = self.block.locate(start)
+        end_line, end_col = self.block.locate(end)
+        return Span(
+            doc.index.line_span(self.offset + start_line, start_col, start_col).start,
+            doc.index.line_span(self.offset + end_line, end_col, end_col).start,
+        )
+
+
+@dataclass(eq=False)
+class Section:
+    """A heading at the document's section level and everything up to the next such heading."""
+
+    doc: ParsedDocument
+    heading: DocHeading
+    end_line: int  # exclusive
+    match: HeadingMatch
+    benchmark: SectionBenchmark | None
+    index: int
+
+    @property
+    def id(self) -> str | None:
+        return self.benchmark.id if self.benchmark else None
+
+    @property
+    def start_line(self) -> int:
+        return self.heading.line
+
+    @property
+    def body_start(self) -> int:
+        return self.heading.end_line
+
+    @property
+    def heading_span(self) -> Span:
+        """The heading line from its first non-blank character to its end."""
+        line_text = self.doc.index.line_text(self.heading.line)
+        first = len(line_text) - len(line_text.lstrip())
+        return self.doc.index.line_span(self.heading.line, first, len(line_text.rstrip()))
+
+    @cached_property
+    def source(self) -> str:
+        index = self.doc.index
+        start = index.line_starts[self.start_line]
+        end = index.line_starts[self.end_line] if self.end_line < index.line_count else len(self.doc.text)
+        return self.doc.text[start:end]
+
+    @cached_property
+    def source_hash(self) -> str:
+        """Changes whenever the section's text (heading included) or the file kind changes."""
+        digest = hashlib.blake2b(self.source.encode("utf-8", "surrogatepass"), digest_size=16)
+        digest.update(b"mdx" if self.doc.mdx else b"md")
+        return digest.hexdigest()
+
+    def _chunk_ranges(self) -> Iterator[tuple[Chunk, int, int]]:
+        """Chunks overlapping the section, with the relative line range of the overlap."""
+        chunks = self.doc.chunks
+        first = max(bisect_right(self.doc.chunk_starts, self.start_line) - 1, 0)
+        for chunk in chunks[first:]:
+            if chunk.start_line >= self.end_line:
+                break
+            chunk_end = chunk.start_line + chunk.info.line_count
+            if chunk_end <= self.start_line:
+                continue
+            yield (
+                chunk,
+                max(self.start_line, chunk.start_line) - chunk.start_line,
+                min(self.end_line, chunk_end) - chunk.start_line,
+            )
+
+    def blocks(self, kinds: Sequence[str] = ("paragraph", "row", "heading")) -> Iterator[PlacedBlock]:
+        """Prose blocks of the body (the section's own heading excluded), in order."""
+        own = self.heading.line
+        for chunk, low, high in self._chunk_ranges():
+            for block in chunk.info.blocks:
+                line = chunk.start_line + block.line
+                if low <= block.line < high and line != own and block.kind in kinds:
+                    yield PlacedBlock(chunk.start_line, block)
+
+    def sub_headings(self) -> list[tuple[int, Heading]]:
+        result = []
+        for chunk, low, high in self._chunk_ranges():
+            for heading in chunk.info.headings:
+                if low <= heading.line < high and chunk.start_line + heading.line != self.heading.line:
+                    result.append((chunk.start_line + heading.line, heading))
+        return result
+
+    def tables(self) -> list[tuple[int, Table]]:
+        return [
+            (chunk.start_line + table.line, table)
+            for chunk, low, high in self._chunk_ranges()
+            for table in chunk.info.tables
+            if low <= table.line < high
+        ]
+
+    def list_item_lines(self) -> list[int]:
+        return [
+            chunk.start_line + line
+            for chunk, low, high in self._chunk_ranges()
+            for line in chunk.info.list_items
+            if low <= line < high
+        ]
+
+    def list_count(self) -> int:
+        return sum(1 for chunk, low, high in self._chunk_ranges() for line in chunk.info.lists if low <= line < high)
+
+    def has_content(self) -> bool:
+        """Whether anything but blank lines, comments and the heading is in the body."""
+        for chunk, low, high in self._chunk_ranges():
+            for line in chunk.info.content_lines:
+                if low <= line < high and chunk.start_line + line >= self.body_start:
+                    return True
+        return False
+
+    def repeated_lines(self) -> tuple[int, list[tuple[PlacedBlock, int, int, int]]]:
+        """Total prose lines, and each line repeating an earlier one: (block, start, end, first line)."""
+        seen: dict[str, int] = {}
+        total = 0
+        repeats: list[tuple[PlacedBlock, int, int, int]] = []
+        for placed in self.blocks(("paragraph", "row")):
+            content = placed.block.content
+            offset = 0
+            for line_number, line in enumerate(content.split("\n")):
+                key = normalize_heading(line)
+                if key:
+                    total += 1
+                    absolute = placed.line + line_number
+                    if key in seen:
+                        stripped = len(line) - len(line.lstrip())
+                        repeats.append((placed, offset + stripped, offset + len(line.rstrip()), seen[key]))
+                    else:
+                        seen[key] = absolute
+                offset += len(line) + 1
+        return total, repeats
+
+    @cached_property
+    def metrics(self) -> SectionMetrics:
+        words = 0
+        sentences = 0
+        sentence_words = 0
+        for placed in self.blocks(("paragraph", "row")):
+            words += placed.block.words
+            sentences += len(placed.block.sentences)
+            sentence_words += sum(s.words for s in placed.block.sentences)
+        total_lines, repeats = self.repeated_lines()
+        return SectionMetrics(
+            words=words,
+            bullets=len(self.list_item_lines()),
+            headings=len(self.sub_headings()),
+            sentences=sentences,
+            avg_sentence_words=round(sentence_words / sentences, 2) if sentences else 0.0,
+            repeated_line_ratio=round(len(repeats) / total_lines, 4) if total_lines else 0.0,
+            tables=len(self.tables()),
+            lists=self.list_count(),
+        )
+
+
+def detect_section_level(headings: Sequence[DocHeading], matched: Sequence[bool]) -> int | None:
+    """The heading level of sections in this document.
+
+    The most common level among headings that name a pack section; without any, the shallowest level
+    that has more than one heading (so a single ``#`` title above ``##`` sections is a title).
+    """
+    if not headings:
+        return None
+    matched_levels = Counter(h.level for h, ok in zip(headings, matched, strict=True) if ok)
+    if matched_levels:
+        return min(matched_levels, key=lambda level: (-matched_levels[level], level))
+    levels = Counter(h.level for h in headings)
+    for level in sorted(levels):
+        if levels[level] > 1:
+            return level
+    return min(levels)
+
+
+def explicit_section_ids(doc: ParsedDocument, headings: Sequence[DocHeading]) -> dict[int, str]:
+    """Heading index -> id from ``aicmo:section ID`` comments right above a heading (blank lines between
+    the comment and the heading are allowed)."""
+    by_end_line = {d.end_line: d for d in doc.directives if d.kind == "aicmo:section" and d.args}
+    result: dict[int, str] = {}
+    for index, heading in enumerate(headings):
+        line = heading.line - 1
+        while line >= 0 and not doc.index.line_text(line).strip():
+            line -= 1
+        directive = by_end_line.get(line)
+        if directive is not None:
+            result[index] = directive.args[0]
+    return result
+
+
+@dataclass(slots=True)
+class ReportStructure:
+    """Sections of a parsed document against one pack."""
+
+    doc: ParsedDocument
+    pack: Pack
+    level: int | None
+    sections: list[Section]
+    preamble_end: int
+
+
+def build_sections(
+    doc: ParsedDocument, pack: Pack, extra_aliases: Mapping[str, Sequence[str]] | None = None
+) -> ReportStructure:
+    """Split ``doc`` into sections and match each to a section of ``pack``."""
+    matcher = SectionMatcher(pack, extra_aliases)
+    headings = doc.headings
+    explicit = explicit_section_ids(doc, headings)
+    matches = matcher.match([h.text for h in headings], explicit)
+    level = detect_section_level(headings, [m.section_id is not None for m in matches])
+    sections: list[Section] = []
+    if level is None:
+        return ReportStructure(doc, pack, None, [], doc.line_count)
+    at_level = [i for i, h in enumerate(headings) if h.level == level]
+    # Headings deeper than the section level never start sections, so their matches are recomputed
+    # among the section-level headings only (a sub-heading must not take a section away).
+    level_matches = matcher.match(
+        [headings[i].text for i in at_level],
+        {position: explicit[i] for position, i in enumerate(at_level) if i in explicit},
+    )
+    for position, heading_index in enumerate(at_level):
+        heading = headings[heading_index]
+        end = doc.line_count
+        for later in headings[heading_index + 1 :]:
+            if later.level <= level:
+                end = later.line
+                break
+        match = level_matches[position]
+        benchmark = pack.section(match.section_id) if match.section_id and match.how != "duplicate" else None
+        sections.append(Section(doc, heading, end, match, benchmark, len(sections)))
+    preamble_end = sections[0].start_line if sections else doc.line_count
+    return ReportStructure(doc, pack, level, sections, preamble_end)
+
+
+def is_mdx_path(path: str) -> bool:
+    return path.lower().endswith(MDX_SUFFIXES)

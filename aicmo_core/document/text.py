@@ -1,0 +1,192 @@
+"""How aicmo counts: words, sentences and heading normalisation. Documented in docs/counting.md.
+
+Every function here takes text that has already been *masked*: markup that is not prose (code,
+comments, JSX, link targets) replaced by spaces of the same length, so offsets stay exact.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A word is a run of letters or digits, optionally joined by an apostrophe, hyphen, dot, comma or
+# slash to more letters or digits: "don't", "e-commerce", "3.5", "1,500", "24/7" are one word each.
+# Markdown markup ("**", "|", "-", "#", "---") contains no letter or digit and so is never a word.
+WORD_RE = re.compile(r"[^\W_]+(?:['’.,/\-][^\W_]+)*")
+
+# Chinese, Japanese and Korean scripts do not separate words with spaces: each ideograph, kana or
+# hangul syllable counts as one word, as word processors count them.
+CJK_RE = re.compile(
+    "[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]"
+)
+
+
+def count_words(text: str) -> int:
+    """The number of words in masked prose."""
+    if text.isascii():
+        return len(WORD_RE.findall(text))
+    cjk = len(CJK_RE.findall(text))
+    if cjk:
+        text = CJK_RE.sub(" ", text)
+    return cjk + len(WORD_RE.findall(text))
+
+
+# Inline markup that is not prose, blanked before counting. Order matters: code spans first so a
+# link inside code is not treated as a link.
+_CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_LINK_TARGET_RE = re.compile(
+    r"\]\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
+_REF_LINK_RE = re.compile(r"\]\[[^\]\n]*\]")
+_AUTOLINK_RE = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>")
+_BARE_URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]]+")
+_HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9\-]*(?:\s+[^<>]*?)?/?>")
+_ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def mask_inline(text: str) -> str:
+    """Blank inline code, link targets, autolinks, bare URLs, HTML tags and entities."""
+    if "`" in text:
+        text = _CODE_SPAN_RE.sub(_blank, text)
+    if "](" in text:
+        text = _LINK_TARGET_RE.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)
+    if "][" in text:
+        text = _REF_LINK_RE.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)
+    if "<" in text:
+        text = _AUTOLINK_RE.sub(_blank, text)
+        text = _HTML_TAG_RE.sub(_blank, text)
+    if "://" in text or "www." in text:
+        text = _BARE_URL_RE.sub(_blank, text)
+    if "&" in text:
+        text = _ENTITY_RE.sub(_blank, text)
+    return text
+
+
+# Sentence ends: terminal punctuation, optional closing quotes or brackets, then whitespace and the
+# start of a new sentence (a capital, digit, quote, bracket or emphasis marker).
+# A hard line break (two trailing spaces or a backslash) also ends one: "**Spend:** $90K  " lines.
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'’”)\]*_]*(?=\s+[\"'‘“(\[*_]*[^\W_a-z])|(?<=\S)(?= {2,}\n)|(?<=\S)\\(?=\n)")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "sr",
+        "jr",
+        "vs",
+        "etc",
+        "eg",
+        "ie",
+        "approx",
+        "no",
+        "nos",
+        "fig",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "est",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "u.s",
+        "u.k",
+    ]
+)
+_TOKEN_BEFORE_RE = re.compile(r"([^\s(\[\"'‘“*_]+)$")
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Start and end offsets of the sentences of one prose block (a paragraph, list item or cell).
+
+    A block always ends a sentence, so list items without full stops are sentences of their own.
+    Abbreviations ("e.g.", "Dr.", "vs."), initials ("J. Smith") and decimals ("3.5%") do not end one.
+    """
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    length = len(text)
+    while start < length and text[start].isspace():
+        start += 1
+    for match in _SENTENCE_END_RE.finditer(text):
+        end = match.end()
+        if end <= start:
+            continue
+        if match.end() > match.start() and text[match.start()] == ".":
+            before = _TOKEN_BEFORE_RE.search(text, start, match.start())
+            if before:
+                token = before.group(1).lower().rstrip(".")
+                if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                    continue
+        bounds.append((start, end))
+        start = end
+        while start < length and text[start].isspace():
+            start += 1
+    end = length
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        bounds.append((start, end))
+    return bounds
+
+
+# Heading normalisation for matching headings to sections.
+_NUMBERING_RE = re.compile(
+    r"^\s*(?:(?:section|part|chapter|step)\s+)?(?:\d+(?:\.\d+)*[.):\-–—]?|(?:[ivxlc]+|[a-z])[.):\-–—])\s+(?=\S)",
+    re.IGNORECASE,
+)
+_SECTION_WORD_RE = re.compile(r"^\s*(?:section|part|chapter)\s+\d+\s*[:.\-–—]?\s*", re.IGNORECASE)
+_HEADING_MARKUP_RE = re.compile(r"[*_`~]|!?\[([^\]]*)\]\([^)]*\)")
+
+
+def strip_heading_markup(text: str) -> str:
+    """Heading text without emphasis markers and link targets."""
+    return _HEADING_MARKUP_RE.sub(lambda m: m.group(1) or "", text).strip()
+
+
+def _is_symbol(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category.startswith(("S", "P", "C", "Z")) or category == "Mn"
+
+
+def normalize_heading(text: str) -> str:
+    """Lower-case words of a heading, without numbering, emoji, punctuation; "&" reads "and".
+
+    ``"## 3. Brand & Objectives 🚀"`` and ``"Section 3: brand and objectives"`` both give
+    ``"brand and objectives"``.
+    """
+    text = strip_heading_markup(text)
+    text = _SECTION_WORD_RE.sub("", text)
+    text = _NUMBERING_RE.sub("", text)
+    text = text.replace("&", " and ").replace("+", " and ")
+    chars = [ch.lower() if not _is_symbol(ch) or ch in "-'’" else " " for ch in text]
+    words = "".join(chars).replace("’", "'").replace("-", " ").replace("'", "").split()
+    return " ".join(words)

@@ -1,0 +1,61 @@
+"""Findings and statuses: what checking a report produces."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from aicmo_core.spans import Span
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Status(str, Enum):
+    PASS = "PASS"
+    PASS_WITH_WARNINGS = "PASS_WITH_WARNINGS"
+    FAIL = "FAIL"
+    SKIPPED = "SKIPPED"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """What a rule reports: where, what, and the measured figures behind the message."""
+
+    span: Span
+    message: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    section: str | None = None  # for report-level rules that point into a section
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An issue with its rule's code, name and (possibly overridden) severity."""
+
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    span: Span
+    section: str | None
+    data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def shifted(self, line_delta: int) -> Finding:
+        return self if line_delta == 0 else replace(self, span=self.span.shifted(line_delta))
+
+    def with_severity(self, severity: Severity) -> Finding:
+        return self if severity is self.severity else replace(self, severity=severity)
+
+
+def status_of(findings: list[Finding]) -> Status:
+    severities = {finding.severity for finding in findings}
+    if Severity.ERROR in severities:
+        return Status.FAIL
+    if Severity.WARNING in severities:
+        return Status.PASS_WITH_WARNINGS
+    return Status.PASS

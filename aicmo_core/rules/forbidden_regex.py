@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from aicmo_core.findings import Issue, Severity
+from aicmo_core.rules.registry import SectionContext, rule
+
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@rule(code="AIC143", name="forbidden_regex", severity=Severity.ERROR)
+def forbidden_regex(ctx: SectionContext) -> Iterator[Issue]:
+    """Text in the section matches a forbidden regular expression.
+
+    **What it checks**: each Python regular expression of `forbidden_regex` against each prose
+    block of the section (paragraph, list item, table row, sub-heading); every match is reported at
+    its exact place. Patterns decide their own case rules (`(?i)` for case-insensitive).
+
+    **Why it matters**: clichés like "in today's digital age" have many spellings that a pattern
+    catches in one line.
+
+    **Example**: "Content is king for Glow" matches `(?i)content is king`; say what the content
+    does for this client instead.
+
+    **Configuration**: `forbidden_regex`.
+    """
+    for placed in ctx.section.blocks():
+        content = placed.block.content
+        for pattern in ctx.benchmark.forbidden_regex:
+            for match in _compiled(pattern).finditer(content):
+                if match.end() == match.start():
+                    continue
+                yield Issue(
+                    placed.span_of(ctx.doc, match.start(), match.end()),
+                    f"text matches forbidden pattern {pattern!r}: '{match.group(0)}'",
+                    {"pattern": pattern, "found": match.group(0)},
+                )

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aicmo_core.findings import Issue, Severity
+from aicmo_core.rules._helpers import phrase_pattern
+from aicmo_core.rules.registry import SectionContext, rule
+
+
+@rule(code="AIC142", name="forbidden_substrings", severity=Severity.ERROR)
+def forbidden_substrings(ctx: SectionContext) -> Iterator[Issue]:
+    """A phrase the benchmark forbids appears in the section.
+
+    **What it checks**: every occurrence of each `forbidden_substrings` entry, ignoring case, as
+    whole words ("none" does not match "nonetheless"), in the section's prose, list items, table
+    cells and sub-headings. Each occurrence is reported at its exact place.
+
+    **Why it matters**: placeholders ("insert brand name", "lorem ipsum") and empty phrases ("post
+    regularly") must never reach a client.
+
+    **Example**: "We help your business grow" fails `your business`; name the client.
+
+    **Configuration**: `forbidden_substrings`.
+    """
+    for placed in ctx.section.blocks():
+        content = placed.block.content
+        for phrase in ctx.benchmark.forbidden_substrings:
+            for match in phrase_pattern(phrase, whole_words=True).finditer(content):
+                yield Issue(
+                    placed.span_of(ctx.doc, match.start(), match.end()),
+                    f"forbidden phrase '{phrase}'",
+                    {"phrase": phrase, "found": match.group(0)},
+                )

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aicmo_core.findings import Issue, Severity
+from aicmo_core.rules._helpers import bound_text, plural
+from aicmo_core.rules.registry import SectionContext, rule
+
+
+@rule(code="AIC121", name="min_headings", severity=Severity.ERROR)
+def min_headings(ctx: SectionContext) -> Iterator[Issue]:
+    """A section has fewer sub-headings than its benchmark asks for.
+
+    **What it checks**: headings inside the section's body (deeper than the section's own heading,
+    which never counts) against `min_headings`. `#hashtags` and `#` lines in code are not headings.
+
+    **Why it matters**: sub-headings give a long section the structure the client expects to scan.
+
+    **Example**: an Execution Roadmap with no `### Week 1` style sub-headings fails a
+    `min_headings: 3`.
+
+    **Configuration**: `min_headings` (and `max_headings` for the message's range).
+    """
+    headings = ctx.metrics.headings
+    if headings < ctx.benchmark.min_headings:
+        need = bound_text(ctx.benchmark.min_headings, ctx.benchmark.max_headings)
+        yield Issue(
+            ctx.heading_span,
+            f"{plural(headings, 'sub-heading')}; this section needs {need}",
+            {"value": headings, "min": ctx.benchmark.min_headings, "max": ctx.benchmark.max_headings},
+        )

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aicmo_core.document.text import normalize_heading
+from aicmo_core.findings import Issue, Severity
+from aicmo_core.rules.registry import SectionContext, rule
+
+
+def _contains_words(haystack: str, needle: str) -> bool:
+    return f" {needle} " in f" {haystack} "
+
+
+@rule(code="AIC131", name="required_headings", severity=Severity.ERROR)
+def required_headings(ctx: SectionContext) -> Iterator[Issue]:
+    """A sub-heading the benchmark requires is missing.
+
+    **What it checks**: each entry of `required_headings` must appear, as whole words and ignoring
+    case, numbering, punctuation and emoji, in a sub-heading of the section or in a column header of
+    a table in it. The section's own heading never satisfies it, and text in paragraphs does not.
+
+    **Why it matters**: required sub-headings are the parts a reviewer looks for first ("Primary
+    Goal", "Week 1").
+
+    **Example**: a Client Overview without a `### Primary Goal` sub-heading fails; add the
+    sub-heading and its paragraph. `### Primary Goal & KPIs` also satisfies it.
+
+    **Configuration**: `required_headings`.
+    """
+    present = [normalize_heading(heading.text) for _, heading in ctx.section.sub_headings()]
+    present += [normalize_heading(cell) for _, table in ctx.section.tables() for cell in table.header_cells]
+    for required in ctx.benchmark.required_headings:
+        wanted = normalize_heading(required)
+        if not any(_contains_words(text, wanted) for text in present):
+            yield Issue(
+                ctx.heading_span,
+                f"missing sub-heading '{required}'",
+                {"heading": required},
+            )

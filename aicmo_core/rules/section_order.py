@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aicmo_core.findings import Issue, Severity
+from aicmo_core.rules.registry import ReportContext, Scope, rule
+
+
+def _longest_increasing(positions: list[int]) -> set[int]:
+    """Indexes (into ``positions``) of one longest strictly increasing subsequence."""
+    best_len = [1] * len(positions)
+    previous = [-1] * len(positions)
+    for i, value in enumerate(positions):
+        for j in range(i):
+            if positions[j] < value and best_len[j] + 1 > best_len[i]:
+                best_len[i], previous[i] = best_len[j] + 1, j
+    if not positions:
+        return set()
+    end = max(range(len(positions)), key=lambda i: (best_len[i], -i))
+    keep = set()
+    while end != -1:
+        keep.add(end)
+        end = previous[end]
+    return keep
+
+
+@rule(code="AIC004", name="section_order", severity=Severity.WARNING, scope=Scope.REPORT)
+def section_order(ctx: ReportContext) -> Iterator[Issue]:
+    """A section appears out of the pack's order (a warning).
+
+    **What it checks**: the matched sections, in document order, against the pack's order. The
+    largest set of sections already in order stays; each other section is reported at its heading
+    with the section it should follow.
+
+    **Why it matters**: readers of a report type expect its parts in a known sequence.
+
+    **Example**: Final Summary above KPI Plan in a Quick Social report: move it to the end.
+
+    **Configuration**: the pack's section list.
+    """
+    order = {section.id: position for position, section in enumerate(ctx.pack.sections)}
+    matched = [section for section in ctx.sections if section.id in order]
+    positions = [order[section.id] for section in matched if section.id]
+    keep = _longest_increasing(positions)
+    labels = [section.label for section in ctx.pack.sections]
+    for index, section in enumerate(matched):
+        if index in keep or section.id is None:
+            continue
+        position = order[section.id]
+        predecessor = next((labels[p] for p in range(position - 1, -1, -1) if p in positions), None)
+        hint = f"after '{predecessor}'" if predecessor else "first"
+        yield Issue(
+            section.heading_span,
+            f"'{section.heading.title}' is out of order; the pack puts it {hint}",
+            {"position": position},
+            section=section.id,
+        )

@@ -1,0 +1,102 @@
+"""Positions and ranges as LSP needs them: 0-based lines, UTF-16 code-unit columns.
+
+This is the one module where offsets are converted. Internally the parser works with code-point
+columns on a line (what Python string indexing gives); ``LineIndex`` turns those into UTF-16 columns
+when a finding leaves the core.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A place in a document: 0-based line and UTF-16 column."""
+
+    line: int
+    character: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range ``[start, end)`` in a document."""
+
+    start: Position
+    end: Position
+
+    @staticmethod
+    def lines(start_line: int, start_char: int, end_line: int, end_char: int) -> Span:
+        return Span(Position(start_line, start_char), Position(end_line, end_char))
+
+    def shifted(self, line_delta: int) -> Span:
+        """The same span moved down by ``line_delta`` lines (used when cached results move)."""
+        if line_delta == 0:
+            return self
+        return Span(
+            Position(self.start.line + line_delta, self.start.character),
+            Position(self.end.line + line_delta, self.end.character),
+        )
+
+
+def utf16_len(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+class LineIndex:
+    """Maps string offsets of one text to lines and UTF-16 columns, and back.
+
+    Lines end at ``\\n``; a ``\\r`` before it belongs to the line break, not to the line's text.
+    """
+
+    __slots__ = ("line_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self.line_starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_text(self, line: int) -> str:
+        """The text of ``line`` without its line break."""
+        start = self.line_starts[line]
+        end = self.line_starts[line + 1] - 1 if line + 1 < len(self.line_starts) else len(self.text)
+        if end > start and self.text[end - 1] == "\r":
+            end -= 1
+        return self.text[start:end]
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.line_starts, offset) - 1
+
+    def position(self, offset: int) -> Position:
+        """The LSP position of a string offset."""
+        line = self.line_of(offset)
+        start = self.line_starts[line]
+        return Position(line, utf16_len(self.text[start:offset]))
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.position(start), self.position(end))
+
+    def line_span(self, line: int, first_col: int = 0, last_col: int | None = None) -> Span:
+        """A span on one line, given in code-point columns (``None`` = end of the line)."""
+        text = self.line_text(line)
+        end_col = len(text) if last_col is None else last_col
+        return Span(
+            Position(line, utf16_len(text[:first_col])),
+            Position(line, utf16_len(text[:end_col])),
+        )
+
+    def end_position(self) -> Position:
+        return self.position(len(self.text))
