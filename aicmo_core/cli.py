@@ -226,12 +226,6 @@ def command_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def command_lsp_placeholder(args: argparse.Namespace) -> int:
-    del args
-    print("aicmo-lsp: the language server arrives with the next release", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aicmo", description="Benchmark checks for client reports in Markdown and MDX."
@@ -267,10 +261,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("aicmo: --jobs must be positive", file=sys.stderr)
         return EXIT_USAGE
     return int(args.handler(args))
-
-
-def lsp_main() -> int:
-    return command_lsp_placeholder(argparse.Namespace())
 
 
 if __name__ == "__main__":

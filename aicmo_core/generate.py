@@ -47,9 +47,8 @@ def rules_markdown() -> str:
     ordered = sorted(RULES.values(), key=lambda r: r.code)
     for rule in ordered:
         scope = "section" if rule.scope is Scope.SECTION else "report"
-        lines.append(
-            f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | {rule.severity.value} | {scope} | {rule.summary} |"
-        )
+        link = f"[{rule.code}](#{rule.code.lower()})"
+        lines.append(f"| {link} | `{rule.name}` | {rule.severity.value} | {scope} | {rule.summary} |")
     for rule in ordered:
         lines += ["", f"## {rule.code}", "", f"`{rule.name}`, {rule.severity.value} by default.", "", rule.doc]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,276 @@
+"""The server object: open documents, their settings, and scheduling of validations.
+
+Validation runs in one worker thread (the event loop never waits on a large document), debounced
+per document. A result is used only for the document version it was computed from: when the writer
+typed meanwhile, it is dropped and the newer version's validation publishes instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from aicmo_core import __version__
+from aicmo_core.check import ReportResult, SectionCache
+from aicmo_core.errors import Problem
+from aicmo_core.workspace import Workspace
+from aicmo_lsp.convert import PositionMapper, diagnostics, problem_diagnostic, problem_uri
+from aicmo_lsp.settings import Settings, parse_settings
+
+log = logging.getLogger(__name__)
+
+REPORT_SUFFIXES = (".md", ".mdx", ".markdown")
+REPORT_LANGUAGES = ("markdown", "mdx")
+
+
+def uri_to_path(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return Path(unquote(parsed.path))
+
+
+@dataclass
+class DocState:
+    """What the server knows about one open document."""
+
+    uri: str
+    settings: Settings | None = None
+    result: ReportResult | None = None
+    result_version: int | None = None
+    pending: asyncio.Task[None] | None = None
+    too_large_reported: bool = False
+    published_version: int | None = None
+
+
+@dataclass
+class Validation:
+    result: ReportResult | None
+    problems: list[Problem]
+    too_large: bool = False
+    size_mb: float = 0.0
+
+
+class AicmoLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("aicmo-lsp", __version__)
+        self.docs: dict[str, DocState] = {}
+        self.section_cache = SectionCache()
+        self.engines: dict[tuple[Any, ...], Workspace] = {}
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aicmo-check")
+        self.problem_uris: set[str] = set()
+        self.reported_problems: set[str] = set()
+        self.listeners: list[Callable[[str, ReportResult | None], None]] = []
+        self.initialization_settings: Any = None
+        self.pushed_settings: Any = None
+
+    # ----------------------------------------------------------------- capabilities
+    @property
+    def pull_diagnostics(self) -> bool:
+        """Whether the client pulls diagnostics (then they are not also pushed)."""
+        caps = self.client_capabilities.text_document
+        return bool(caps and caps.diagnostic)
+
+    @property
+    def supports_configuration(self) -> bool:
+        workspace = self.client_capabilities.workspace
+        return bool(workspace and workspace.configuration)
+
+    @property
+    def position_encoding(self) -> str:
+        encoding = self.workspace.position_encoding
+        return str(encoding.value if isinstance(encoding, types.PositionEncodingKind) else encoding or "utf-16")
+
+    def mapper(self, uri: str) -> PositionMapper:
+        """Position conversion for the document as the server has it now."""
+        lines = self.workspace.get_text_document(uri).lines
+        return PositionMapper(lambda n: lines[n].rstrip("\r\n"), len(lines), self.position_encoding)
+
+    def result_mapper(self, result: ReportResult) -> PositionMapper:
+        """Position conversion for the text a result was computed from."""
+        index = result.doc.index
+        return PositionMapper(index.line_text, index.line_count, self.position_encoding)
+
+    # ------------------------------------------------------------------- settings
+    def root_path(self, uri: str) -> Path | None:
+        path = uri_to_path(uri)
+        best: Path | None = None
+        for folder in self.workspace.folders.values():
+            folder_path = uri_to_path(folder.uri)
+            inside = folder_path is not None and path is not None and path.is_relative_to(folder_path)
+            if inside and (best is None or len(folder_path.parts) > len(best.parts)):  # type: ignore[union-attr]
+                best = folder_path
+        if best is None and self.workspace.root_path:
+            best = Path(self.workspace.root_path)
+        return best
+
+    async def settings_for(self, uri: str) -> Settings:
+        state = self.docs.setdefault(uri, DocState(uri))
+        if state.settings is not None:
+            return state.settings
+        raw: Any = self.pushed_settings if self.pushed_settings is not None else self.initialization_settings
+        if self.supports_configuration:
+            try:
+                values = await asyncio.wait_for(
+                    self.workspace_configuration_async(
+                        types.ConfigurationParams(items=[types.ConfigurationItem(scope_uri=uri, section="aicmo")])
+                    ),
+                    timeout=5,
+                )
+                raw = values[0] if values else None
+            except Exception:  # a client that fails this request still gets checks with defaults
+                log.warning("workspace/configuration failed; using defaults", exc_info=True)
+        settings, error = parse_settings(raw)
+        if error:
+            self.report_once(error, types.MessageType.Warning)
+        state.settings = settings
+        return settings
+
+    def engine(self, settings: Settings, root: Path | None) -> Workspace:
+        key = (
+            settings.benchmark_folders(root),
+            settings.default_pack,
+            tuple(sorted(settings.severity_overrides.items())),
+        )
+        engine = self.engines.get(key)
+        if engine is None:
+            engine = Workspace(
+                benchmark_paths=key[0],
+                default_pack=settings.default_pack,
+                severity=dict(settings.severity_overrides),
+                cache=self.section_cache,
+            )
+            self.engines[key] = engine
+        return engine
+
+    def forget_settings(self) -> None:
+        for state in self.docs.values():
+            state.settings = None
+
+    # ----------------------------------------------------------------- validation
+    async def validate(self, uri: str) -> ReportResult | None:
+        """Check the document's current version; publish unless a newer version arrived meanwhile."""
+        try:
+            document = self.workspace.get_text_document(uri)
+        except KeyError:
+            return None
+        version = document.version
+        settings = await self.settings_for(uri)
+        state = self.docs.setdefault(uri, DocState(uri))
+        if state.result is not None and state.result_version == version and version is not None:
+            return state.result
+        path = uri_to_path(uri) or Path(urlparse(uri).path or "untitled.md")
+        if not settings.enable:
+            self.publish(uri, version, None, [])
+            return None
+        text = document.source
+        engine = self.engine(settings, self.root_path(uri))
+        limit = settings.max_file_size_mb * 1024 * 1024
+        loop = asyncio.get_running_loop()
+        validation = await loop.run_in_executor(self.worker, _check, engine, text, path, limit)
+        current = self.workspace.text_documents.get(uri)
+        if current is None or current.version != version:
+            log.debug("dropping result for %s version %s (now %s)", uri, version, current and current.version)
+            return None
+        self.publish_problems(validation.problems)
+        if validation.too_large:
+            if not state.too_large_reported:
+                state.too_large_reported = True
+                self.report_once(
+                    f"{path.name} is {validation.size_mb:.1f} MB; aicmo checks reports up to "
+                    f"{settings.max_file_size_mb:g} MB (setting aicmo.maxFileSizeMb), so it is not checked.",
+                    types.MessageType.Warning,
+                    key=f"too-large:{uri}",
+                )
+            self.publish(uri, version, None, [])
+            return None
+        state.result, state.result_version = validation.result, version
+        self.publish(uri, version, validation.result, [])
+        return validation.result
+
+    def publish(
+        self, uri: str, version: int | None, result: ReportResult | None, extra: list[types.Diagnostic]
+    ) -> None:
+        if not self.pull_diagnostics:
+            items = (diagnostics(result, self.result_mapper(result)) if result is not None else []) + extra
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
+            )
+        for listener in self.listeners:
+            listener(uri, result)
+
+    def schedule(self, uri: str, delay_ms: int | None = None) -> None:
+        """(Re)start the debounce timer of a document: a burst of edits yields one validation."""
+        state = self.docs.setdefault(uri, DocState(uri))
+        if state.pending is not None and not state.pending.done():
+            state.pending.cancel()
+        state.pending = asyncio.ensure_future(self._debounced(uri, delay_ms))
+
+    async def _debounced(self, uri: str, delay_ms: int | None) -> None:
+        try:
+            if delay_ms is None:
+                delay_ms = (await self.settings_for(uri)).debounce_ms
+            if delay_ms:
+                await asyncio.sleep(delay_ms / 1000)
+            await self.validate(uri)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("validation of %s failed", uri)
+
+    def revalidate_all(self) -> None:
+        for uri in list(self.workspace.text_documents):
+            state = self.docs.get(uri)
+            if state is not None:
+                state.result = None
+                state.result_version = None
+            self.schedule(uri, 0)
+
+    # ------------------------------------------------------------- config problems
+    def publish_problems(self, problems: list[Problem]) -> None:
+        """Diagnostics in broken benchmark files and aicmo.toml, and one message per new problem."""
+        by_uri: dict[str, list[types.Diagnostic]] = {}
+        for problem in problems:
+            by_uri.setdefault(problem_uri(problem), []).append(problem_diagnostic(problem))
+            self.report_once(f"aicmo configuration error: {problem}", types.MessageType.Error)
+        for uri in self.problem_uris - set(by_uri):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        for uri, items in by_uri.items():
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=items))
+        self.problem_uris = set(by_uri)
+
+    def report_once(self, message: str, kind: types.MessageType, key: str | None = None) -> None:
+        key = key or message
+        if key in self.reported_problems:
+            return
+        self.reported_problems.add(key)
+        log.warning("%s", message)
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    async def current_result(self, uri: str) -> ReportResult | None:
+        """The result for the document's current version, validating now if needed."""
+        state = self.docs.get(uri)
+        try:
+            version = self.workspace.get_text_document(uri).version
+        except KeyError:
+            return None
+        if state is not None and state.result is not None and state.result_version == version:
+            return state.result
+        return await self.validate(uri)
+
+
+def _check(engine: Workspace, text: str, path: Path, limit: float) -> Validation:
+    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > limit else len(text)
+    if size > limit:
+        return Validation(None, [], too_large=True, size_mb=size / 1024 / 1024)
+    result, problems = engine.check_text(text, path)
+    return Validation(result, problems)

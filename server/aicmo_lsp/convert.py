@@ -1,0 +1,110 @@
+"""The one place core objects become lsprotocol types (and client positions become core ones)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from lsprotocol import types
+
+from aicmo_core.benchmarks.models import Pack
+from aicmo_core.check import ReportResult
+from aicmo_core.errors import Problem
+from aicmo_core.findings import Finding, Severity
+from aicmo_core.spans import Position, Span
+
+SOURCE = "aicmo"
+RULES_DOC_URL = "https://github.com/aicmo/aicmo/blob/main/docs/rules.md"
+
+_SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+
+
+class PositionMapper:
+    """Converts between the core's UTF-16 columns and the negotiated position encoding."""
+
+    def __init__(self, line_text: Callable[[int], str], line_count: int, encoding: str) -> None:
+        self.line_text = line_text
+        self.line_count = line_count
+        self.encoding = encoding
+
+    def _convert(self, line: int, column: int, from_units: str, to_units: str) -> int:
+        if from_units == to_units or line >= self.line_count:
+            return column
+        text = self.line_text(line)
+        if text.isascii():
+            return column
+        seen = 0
+        for index, char in enumerate(text):
+            if seen >= column:
+                return _units(text[:index], to_units)
+            seen += _units(char, from_units)
+        return _units(text, to_units)
+
+    def to_client(self, position: Position) -> types.Position:
+        return types.Position(position.line, self._convert(position.line, position.character, "utf-16", self.encoding))
+
+    def from_client(self, position: types.Position) -> Position:
+        return Position(position.line, self._convert(position.line, position.character, self.encoding, "utf-16"))
+
+    def range(self, span: Span) -> types.Range:
+        return types.Range(self.to_client(span.start), self.to_client(span.end))
+
+
+def _units(text: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    if encoding == "utf-32":
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def rule_href(code: str) -> str:
+    return f"{RULES_DOC_URL}#{code.lower()}"
+
+
+def diagnostic(finding: Finding, mapper: PositionMapper, pack: Pack | None) -> types.Diagnostic:
+    related = None
+    if pack is not None and finding.section and finding.section in pack.section_sources:
+        source = pack.section_sources[finding.section]
+        location = types.Location(
+            uri=source.path.as_uri(),
+            range=types.Range(types.Position(source.line, 0), types.Position(source.line, 0)),
+        )
+        related = [
+            types.DiagnosticRelatedInformation(location, f"benchmark of section '{finding.section}' in {pack.key}")
+        ]
+    return types.Diagnostic(
+        range=mapper.range(finding.span),
+        message=finding.message,
+        severity=_SEVERITIES[finding.severity],
+        code=finding.code,
+        code_description=types.CodeDescription(href=rule_href(finding.code)),
+        source=SOURCE,
+        related_information=related,
+        data={"rule": finding.rule, "section": finding.section},
+    )
+
+
+def diagnostics(result: ReportResult, mapper: PositionMapper) -> list[types.Diagnostic]:
+    return [diagnostic(finding, mapper, result.pack) for finding in result.findings]
+
+
+def problem_diagnostic(problem: Problem) -> types.Diagnostic:
+    line = max((problem.line or 1) - 1, 0)
+    column = max((problem.column or 1) - 1, 0)
+    message = problem.message + (f" [{problem.field}]" if problem.field else "")
+    return types.Diagnostic(
+        range=types.Range(types.Position(line, column), types.Position(line, column + 1)),
+        message=message,
+        severity=types.DiagnosticSeverity.Error,
+        source=SOURCE,
+        code="config",
+    )
+
+
+def problem_uri(problem: Problem) -> str:
+    return Path(problem.path).resolve().as_uri()

@@ -1,0 +1,61 @@
+"""The ``aicmo/status`` notification: per document, its pack and section counts for a status bar.
+
+Payload (documented in docs/lsp.md)::
+
+    {"uri": str, "version": int | None, "pack": str | None, "packLabel": str | None,
+     "status": "PASS" | "PASS_WITH_WARNINGS" | "FAIL" | "SKIPPED" | "CLOSED",
+     "sections": {"total": int, "pass": int, "warn": int, "fail": int, "missing": int, "unknown": int},
+     "errors": int, "warnings": int}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aicmo_core.check import ReportResult
+from aicmo_core.summary import status_counts
+from aicmo_lsp.app import AicmoLanguageServer
+
+STATUS_METHOD = "aicmo/status"
+
+
+def status_payload(uri: str, version: int | None, result: ReportResult | None, closed: bool = False) -> dict[str, Any]:
+    if result is None or result.pack is None:
+        return {
+            "uri": uri,
+            "version": version,
+            "pack": result.pack_key if result is not None else None,
+            "packLabel": None,
+            "status": "CLOSED" if closed else (result.status.value if result is not None else "SKIPPED"),
+            "sections": {"total": 0, "pass": 0, "warn": 0, "fail": 0, "missing": 0, "unknown": 0},
+            "errors": result.errors if result is not None else 0,
+            "warnings": result.warnings if result is not None else 0,
+        }
+    counts = status_counts(result)
+    return {
+        "uri": uri,
+        "version": version,
+        "pack": result.pack.key,
+        "packLabel": result.pack.label,
+        "status": result.status.value,
+        "sections": {
+            "total": len(result.pack.sections),
+            "pass": counts.passed,
+            "warn": counts.warned,
+            "fail": counts.failed,
+            "missing": counts.missing,
+            "unknown": counts.unknown,
+        },
+        "errors": result.errors,
+        "warnings": result.warnings,
+    }
+
+
+def register(server: AicmoLanguageServer) -> None:
+    def notify(uri: str, result: ReportResult | None) -> None:
+        document = server.workspace.text_documents.get(uri)
+        version = document.version if document is not None else None
+        payload = status_payload(uri, version, result, closed=document is None)
+        server.protocol.notify(STATUS_METHOD, payload)
+
+    server.listeners.append(notify)

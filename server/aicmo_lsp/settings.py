@@ -1,0 +1,49 @@
+"""The ``aicmo`` configuration section as the client sends it (camelCase), validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+
+DEFAULT_DEBOUNCE_MS = 150
+DEFAULT_MAX_FILE_MB = 10.0
+
+
+class Settings(BaseModel):
+    """What the server reads per document from ``workspace/configuration`` section ``aicmo``."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
+
+    enable: bool = True
+    default_pack: str | None = None
+    benchmark_paths: tuple[str, ...] = ()
+    debounce_ms: int = Field(default=DEFAULT_DEBOUNCE_MS, ge=0, le=10_000)
+    severity_overrides: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)
+    max_file_size_mb: float = Field(default=DEFAULT_MAX_FILE_MB, gt=0)
+
+    def benchmark_folders(self, root: Path | None) -> tuple[Path, ...]:
+        folders = []
+        for entry in self.benchmark_paths:
+            path = Path(entry).expanduser()
+            if not path.is_absolute() and root is not None:
+                path = root / path
+            folders.append(path.resolve())
+        return tuple(folders)
+
+
+def parse_settings(raw: Any) -> tuple[Settings, str | None]:
+    """Settings from the client's value; on invalid input the defaults and a message."""
+    if raw is None or raw == "":
+        return Settings(), None
+    if not isinstance(raw, dict):
+        return Settings(), f"aicmo settings must be an object, got {type(raw).__name__}"
+    cleaned = {key: value for key, value in raw.items() if value is not None}
+    try:
+        return Settings.model_validate(cleaned), None
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return Settings(), f"invalid aicmo setting {where}: {first['msg']}; using defaults"
