@@ -4,7 +4,7 @@ Payload (documented in docs/lsp.md)::
 
     {"uri": str, "version": int | None, "pack": str | None, "packLabel": str | None,
      "status": "PASS" | "PASS_WITH_WARNINGS" | "FAIL" | "SKIPPED" | "CLOSED",
-     "sections": {"total": int, "pass": int, "warn": int, "fail": int, "missing": int, "unknown": int},
+     "sections": {"total": int, "passed": int, "warned": int, "failed": int, "missing": int, "unknown": int},
      "errors": int, "warnings": int}
 """
 
@@ -27,7 +27,7 @@ def status_payload(uri: str, version: int | None, result: ReportResult | None, c
             "pack": result.pack_key if result is not None else None,
             "packLabel": None,
             "status": "CLOSED" if closed else (result.status.value if result is not None else "SKIPPED"),
-            "sections": {"total": 0, "pass": 0, "warn": 0, "fail": 0, "missing": 0, "unknown": 0},
+            "sections": {"total": 0, "passed": 0, "warned": 0, "failed": 0, "missing": 0, "unknown": 0},
             "errors": result.errors if result is not None else 0,
             "warnings": result.warnings if result is not None else 0,
         }
@@ -40,9 +40,9 @@ def status_payload(uri: str, version: int | None, result: ReportResult | None, c
         "status": result.status.value,
         "sections": {
             "total": len(result.pack.sections),
-            "pass": counts.passed,
-            "warn": counts.warned,
-            "fail": counts.failed,
+            "passed": counts.passed,
+            "warned": counts.warned,
+            "failed": counts.failed,
             "missing": counts.missing,
             "unknown": counts.unknown,
         },
