@@ -19,6 +19,10 @@ from aicmo_core.document.text import normalize_heading, strip_heading_markup
 from aicmo_core.spans import LineIndex, Span
 
 MDX_SUFFIXES = (".mdx",)
+# ``**Label:**``, ``**Label**:`` or a line that is bold alone; the label is at most a few words.
+BOLD_LABEL_RE = re.compile(
+    r"^\s*(?:\*\*|__)(?:([^*_\n:]{1,60}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)|([^*_\n]{1,60}?)(?:\*\*|__)\s*$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +203,18 @@ class Section:
                 if low <= heading.line < high and chunk.start_line + heading.line != self.heading.line:
                     result.append((chunk.start_line + heading.line, heading))
         return result
+
+    def bold_labels(self) -> list[str]:
+        """Lead-in labels written in bold at the start of a paragraph line or list item
+        (``**Primary Goal:** grow repeat orders``, or a line that is bold alone): real reports use
+        them as light sub-headings."""
+        labels = []
+        for placed in self.blocks(("paragraph",)):
+            for line in placed.block.content.split("\n"):
+                found = BOLD_LABEL_RE.match(line)
+                if found:
+                    labels.append(found.group(1) or found.group(2))
+        return labels
 
     def tables(self) -> list[tuple[int, Table]]:
         return [

@@ -17,7 +17,9 @@ def required_headings(ctx: SectionContext) -> Iterator[Issue]:
 
     **What it checks**: each entry of `required_headings` must appear, as whole words and ignoring
     case, numbering, punctuation and emoji, in a sub-heading of the section or in a column header of
-    a table in it. The section's own heading never satisfies it, and text in paragraphs does not.
+    a table in it, or in a bold lead-in label at the start of a line (`**Primary Goal:** ...`, or a
+    line that is bold alone), which real reports use as light sub-headings. The section's own
+    heading never satisfies it, and other text in paragraphs does not.
 
     **Why it matters**: required sub-headings are the parts a reviewer looks for first ("Primary
     Goal", "Week 1").
@@ -28,6 +30,7 @@ def required_headings(ctx: SectionContext) -> Iterator[Issue]:
     **Configuration**: `required_headings`.
     """
     present = [normalize_heading(heading.text) for _, heading in ctx.section.sub_headings()]
+    present += [normalize_heading(label) for label in ctx.section.bold_labels()]
     present += [normalize_heading(cell) for _, table in ctx.section.tables() for cell in table.header_cells]
     for required in ctx.benchmark.required_headings:
         wanted = normalize_heading(required)
