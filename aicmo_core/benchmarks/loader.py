@@ -123,6 +123,8 @@ def read_benchmark_file(path: Path) -> LoadedYaml:
 def _validation_problems(loaded: LoadedYaml, error: ValidationError, prefix: PathKey = ()) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
+        if item["type"] == "string_type" and isinstance(item["input"], dict) and "str" in item["loc"]:
+            continue  # a section written as a mapping is not meant as a bare id: only its fields' errors help
         loc = (*prefix, *(part for part in item["loc"] if not _is_union_tag(part)))
         message = item["msg"]
         if item["type"] == "extra_forbidden":

@@ -49,6 +49,7 @@ class DocState:
     result_version: int | None = None
     pending: asyncio.Task[None] | None = None
     too_large_reported: bool = False
+    problems: tuple[Problem, ...] = ()
     published_version: int | None = None
 
 
@@ -67,7 +68,7 @@ class AicmoLanguageServer(LanguageServer):
         self.section_cache = SectionCache()
         self.engines: dict[tuple[Any, ...], Workspace] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aicmo-check")
-        self.problem_uris: set[str] = set()
+        self.published_problems: dict[str, tuple[Problem, ...]] = {}
         self.reported_problems: set[str] = set()
         self.listeners: list[Callable[[str, ReportResult | None], None]] = []
         self.initialization_settings: Any = None
@@ -181,7 +182,8 @@ class AicmoLanguageServer(LanguageServer):
         if current is None or current.version != version:
             log.debug("dropping result for %s version %s (now %s)", uri, version, current and current.version)
             return None
-        self.publish_problems(validation.problems)
+        state.problems = tuple(validation.problems)
+        self.publish_problems()
         if validation.too_large:
             if not state.too_large_reported:
                 state.too_large_reported = True
@@ -236,17 +238,27 @@ class AicmoLanguageServer(LanguageServer):
             self.schedule(uri, 0)
 
     # ------------------------------------------------------------- config problems
-    def publish_problems(self, problems: list[Problem]) -> None:
-        """Diagnostics in broken benchmark files and aicmo.toml, and one message per new problem."""
-        by_uri: dict[str, list[types.Diagnostic]] = {}
-        for problem in problems:
-            by_uri.setdefault(problem_uri(problem), []).append(problem_diagnostic(problem))
-            self.report_once(f"aicmo configuration error: {problem}", types.MessageType.Error)
-        for uri in self.problem_uris - set(by_uri):
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-        for uri, items in by_uri.items():
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=items))
-        self.problem_uris = set(by_uri)
+    def publish_problems(self) -> None:
+        """Diagnostics in broken benchmark files and aicmo.toml (the problems met by any open
+        document), published when they change, and one message per problem when it appears."""
+        by_uri: dict[str, tuple[Problem, ...]] = {}
+        for state in self.docs.values():
+            for problem in state.problems:
+                found = by_uri.setdefault(problem_uri(problem), ())
+                if problem not in found:
+                    by_uri[problem_uri(problem)] = (*found, problem)
+        for uri in set(self.published_problems) | set(by_uri):
+            problems = by_uri.get(uri, ())
+            if problems == self.published_problems.get(uri, ()):
+                continue
+            for problem in problems:
+                self.report_once(f"aicmo configuration error: {problem}", types.MessageType.Error)
+            for gone in set(self.published_problems.get(uri, ())) - set(problems):
+                self.reported_problems.discard(f"aicmo configuration error: {gone}")
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[problem_diagnostic(p) for p in problems])
+            )
+        self.published_problems = {uri: problems for uri, problems in by_uri.items() if problems}
 
     def report_once(self, message: str, kind: types.MessageType, key: str | None = None) -> None:
         key = key or message

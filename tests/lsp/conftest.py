@@ -94,6 +94,7 @@ async def start(
     workspace: Path,
     capabilities: types.ClientCapabilities,
     settings: dict[str, Any] | None = None,
+    more_folders: tuple[Path, ...] = (),
 ) -> Recorder:
     recorder = Recorder(client)
     client.set_configuration({"debounceMs": 0, **(settings or {})}, section="aicmo")
@@ -117,7 +118,9 @@ async def start(
         types.InitializeParams(
             capabilities=capabilities,
             root_uri=workspace.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="workspace")],
+            workspace_folders=[
+                types.WorkspaceFolder(uri=folder.as_uri(), name=folder.name) for folder in (workspace, *more_folders)
+            ],
         )
     )
     return recorder
@@ -140,6 +143,23 @@ async def pull_client(lsp_client: LanguageClient, workspace: Path) -> AsyncItera
 @pytest_lsp.fixture(config=SERVER)
 async def debounced_client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
     lsp_client.recorder = await start(lsp_client, workspace, push_capabilities(), {"debounceMs": 150})  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def second_folder(tmp_path: Path) -> Path:
+    """Another root of a multi-root workspace, with its own aicmo.toml mapping drafts to a built-in pack."""
+    folder = tmp_path / "agency"
+    folder.mkdir()
+    (folder / "aicmo.toml").write_text('[packs]\n"drafts/*.md" = "quick_social_basic"\n', encoding="utf-8")
+    (folder / "drafts").mkdir()
+    return folder
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def multi_root_client(lsp_client: LanguageClient, workspace: Path, second_folder: Path) -> AsyncIterator[None]:
+    lsp_client.recorder = await start(lsp_client, workspace, push_capabilities(), more_folders=(second_folder,))  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
 
