@@ -21,7 +21,17 @@ from aicmo_core.config import AicmoConfig
 from aicmo_core.document.model import ParsedDocument, ReportStructure, Section, build_sections, parse_document
 from aicmo_core.document.preprocess import Directive
 from aicmo_core.findings import Finding, Issue, Severity, Status, status_of
-from aicmo_core.rules.registry import RULES, ReportContext, Rule, SectionContext, find_rule, report_rules, section_rules
+from aicmo_core.rules.registry import (
+    RULES,
+    ReportContext,
+    Rule,
+    Scope,
+    SectionContext,
+    find_rule,
+    report_rules,
+    section_rules,
+    summary_rules,
+)
 from aicmo_core.spans import Span
 
 log = logging.getLogger(__name__)
@@ -135,9 +145,11 @@ def _run_section_rules(section: Section) -> tuple[Finding, ...]:
     if empty:
         return tuple(empty)
     findings: list[Finding] = []
-    for rule in section_rules():
+    for rule in [*section_rules(), *summary_rules()]:
         if rule is empty_rule:
             continue
+        if rule.scope is Scope.SECTION_SUMMARY:
+            context = SectionContext(section, section.benchmark, tuple(findings))
         try:
             findings.extend(_finding(rule, issue, section.id) for issue in rule.check(context))
         except Exception as exc:  # one broken rule must not take the others down
@@ -189,8 +201,11 @@ class Suppressions:
         whole: set[str] = set()
         if doc.front_matter is not None:
             nested = doc.front_matter.data.get("aicmo")
-            if isinstance(nested, Mapping) and isinstance(nested.get("disable"), list):
-                whole |= cls._names(str(item) for item in nested["disable"])
+            disable = nested.get("disable") if isinstance(nested, Mapping) else None
+            if isinstance(disable, str):  # "disable: AIC142" or "disable: AIC142, min_words"
+                disable = [part for part in disable.replace(",", " ").split() if part]
+            if isinstance(disable, list):
+                whole |= cls._names(str(item) for item in disable)
         ranges: list[tuple[int, int, frozenset[str]]] = []
         lines: list[tuple[int, frozenset[str]]] = []
         open_ranges: list[tuple[int, frozenset[str]]] = []
@@ -225,10 +240,21 @@ class Suppressions:
         return any(target == line and (not disabled or code in disabled) for target, disabled in self.lines)
 
 
+def merge_severity(*layers: Mapping[str, str]) -> dict[str, str]:
+    """Severity settings, later layers winning, keyed by rule code: ``AIC142`` in ``aicmo.toml`` and
+    ``forbidden_substrings`` in the editor's settings name the same rule, so the editor's must win."""
+    merged: dict[str, str] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            rule = find_rule(key)
+            merged[rule.code if rule else key] = value
+    return merged
+
+
 def _apply_overrides(findings: Iterable[Finding], overrides: Mapping[str, str], pack: Pack | None) -> list[Finding]:
     result = []
     for finding in findings:
-        severity_name = overrides.get(finding.code) or overrides.get(finding.rule)
+        severity_name = overrides.get(finding.code)
         if severity_name is None and finding.code == "AIC001" and pack is not None and not pack.strict:
             severity_name = Severity.WARNING.value
         if severity_name == SEVERITY_OFF:
@@ -244,7 +270,7 @@ def _document_finding(code: str, message: str, span: Span, data: Mapping[str, An
 
 def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions) -> ReportResult:
     """Check an already parsed document."""
-    overrides = {**(options.config.severity if options.config else {}), **options.severity}
+    overrides = merge_severity(options.config.severity if options.config else {}, options.severity)
     findings: list[Finding] = []
     if doc.front_matter is not None and doc.front_matter.error:
         line = min(doc.front_matter.error_line or 1, max(doc.front_matter.end_line - 1, 0))
@@ -290,9 +316,17 @@ def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions)
     findings = [f for f in _apply_overrides(findings, overrides, pack) if not suppressions.suppresses(f)]
     findings.sort(key=lambda f: (f.span.start.line, f.span.start.character, f.code))
 
+    # A finding about a section the report lacks (missing_section) sits on the first line, which can
+    # be a present section's heading: it is the report's problem, not that section's.
+    present = {section.match.section_id for section in structure.sections if section.match.section_id}
     section_results = []
     for section in structure.sections:
-        inside = [f for f in findings if section.start_line <= f.span.start.line < section.end_line]
+        inside = [
+            f
+            for f in findings
+            if section.start_line <= f.span.start.line < section.end_line
+            and (f.section is None or f.section in present)
+        ]
         section_results.append(SectionResult(section, status_of(inside), inside))
     return ReportResult(path, doc, key, pack, status_of(findings), findings, section_results, structure)
 

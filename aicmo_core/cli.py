@@ -78,7 +78,7 @@ def _check_one(
     active = workspace or _WORKER
     assert active is not None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # editors drop a BOM too
     except (OSError, UnicodeDecodeError) as exc:
         return None, [], f"{path}: cannot read: {exc}"
     result, problems = active.check_text(text, path, pack)
@@ -260,7 +260,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "jobs", 0) and args.jobs < 0:
         print("aicmo: --jobs must be positive", file=sys.stderr)
         return EXIT_USAGE
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except BrokenPipeError:
+        # The reader went away (``aicmo check ... | head``): stop quietly, as other Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
 
 
 if __name__ == "__main__":

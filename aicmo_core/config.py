@@ -6,6 +6,7 @@ The nearest ``aicmo.toml`` above a report applies. Paths in it are relative to i
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +22,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_NAME = "aicmo.toml"
+_TOML_WHERE_RE = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 SeverityName = Literal["error", "warning", "info", "off"]
 
 
@@ -66,7 +68,15 @@ def load_config(path: Path) -> AicmoConfig:
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "colno", None)
-        message = str(exc).split(" (at line")[0]
+        message = str(exc)
+        where = _TOML_WHERE_RE.search(message)
+        if where:
+            # Before Python 3.14 the position is only in the message: "... (at line 2, column 5)".
+            message = message[: where.start()]
+            if line is None and where.group(1):
+                line, column = int(where.group(1)), int(where.group(2))
+            elif line is None:  # "(at end of document)"
+                line = text.count("\n") + 1
         raise ConfigError([Problem(path, f"invalid TOML: {message}", line, column)]) from None
     try:
         config = AicmoConfig.model_validate(data)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
@@ -122,9 +123,12 @@ def read_benchmark_file(path: Path) -> LoadedYaml:
 
 def _validation_problems(loaded: LoadedYaml, error: ValidationError, prefix: PathKey = ()) -> list[Problem]:
     problems = []
-    for item in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    for item in errors:
         if item["type"] == "string_type" and isinstance(item["input"], dict) and "str" in item["loc"]:
             continue  # a section written as a mapping is not meant as a bare id: only its fields' errors help
+        if item["type"] == "too_short" and item["input"] and _has_error_inside(errors, item["loc"]):
+            continue  # "at least 1 item after validation": only an echo of the items' own errors
         loc = (*prefix, *(part for part in item["loc"] if not _is_union_tag(part)))
         message = item["msg"]
         if item["type"] == "extra_forbidden":
@@ -135,11 +139,13 @@ def _validation_problems(loaded: LoadedYaml, error: ValidationError, prefix: Pat
     return problems
 
 
+def _has_error_inside(errors: Sequence[ErrorDetails], loc: tuple[str | int, ...]) -> bool:
+    return any(len(other["loc"]) > len(loc) and other["loc"][: len(loc)] == loc for other in errors)
+
+
 def _is_union_tag(part: str | int) -> bool:
     # pydantic puts the union member's name in the location ("str", "SectionOverride"): not a field.
-    return isinstance(part, str) and (
-        part in {"str", "function-after[_bounds_in_order(), SectionBenchmark]"} or part[:1].isupper()
-    )
+    return isinstance(part, str) and (part == "str" or part[:1].isupper())
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -196,6 +202,10 @@ def load_pack_file(path: Path) -> Pack:
         for position, section in enumerate(library.sections):
             line = library_yaml.positions.get(("sections", position), (0, 0))[0]
             available[section.id] = (section, SectionSource(library_path, line))
+    if problems:
+        # Without the library, every section taken from it would be reported "not defined" or
+        # "missing a field": errors the writer did not make. Fix the include first.
+        raise BenchmarkError(_dedupe(problems))
 
     sections: list[SectionBenchmark] = []
     sources: dict[str, SectionSource] = {}

@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 SECTION_ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 
@@ -76,17 +76,17 @@ class SectionBenchmark(_Strict):
                 raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
         return patterns
 
-    @model_validator(mode="after")
-    def _bounds_in_order(self) -> SectionBenchmark:
-        for low, high in (
-            ("min_words", "max_words"),
-            ("min_bullets", "max_bullets"),
-            ("min_headings", "max_headings"),
-        ):
-            low_value, high_value = getattr(self, low), getattr(self, high)
-            if high_value is not None and low_value > high_value:
-                raise ValueError(f"{low} ({low_value}) is greater than {high} ({high_value})")
-        return self
+    @field_validator("max_words", "max_bullets", "max_headings")
+    @classmethod
+    def _bounds_in_order(cls, high_value: int | None, info: ValidationInfo) -> int | None:
+        # A field validator rather than a model validator, so the problem names the field
+        # (``sections[2].max_words``) and its line, not just the section entry.
+        high = info.field_name or ""
+        low = high.replace("max_", "min_", 1)
+        low_value = info.data.get(low)  # absent when min_* itself failed validation
+        if high_value is not None and low_value is not None and low_value > high_value:
+            raise ValueError(f"{low} ({low_value}) is greater than {high} ({high_value})")
+        return high_value
 
     @property
     def fingerprint(self) -> str:

@@ -6,11 +6,12 @@ Order of evidence, strongest first:
 2. an exact match of the normalised heading (see :func:`~aicmo_core.document.text.normalize_heading`)
    with the section's label, one of its aliases (pack file or ``aicmo.toml``) or its id read as words;
 3. similarity: the weighted share of a candidate name's words that the heading contains
-   ("recall"), where generic words such as "strategy", "plan" or "brand" weigh a quarter (every
-   report is about a brand's strategy, so they tell sections apart poorly), stop words nothing,
-   and words are compared after removing a plural ending. A heading takes the best candidate scoring
-   at least :data:`SIMILARITY_THRESHOLD`, with at least one non-generic word in common; ties go to the
-   candidate that leaves fewer heading words unexplained.
+   ("recall"), where generic words such as "strategy", "tactics", "plan" or "brand" weigh a quarter
+   (every report is about a brand's strategy and tactics, so they tell sections apart poorly: an
+   alias "Campaign Tactics" must not pull "Conversion Tactics" away from "Conversion Strategy"),
+   stop words nothing, and words are compared after removing a plural ending. A heading takes the
+   best candidate scoring at least :data:`SIMILARITY_THRESHOLD`, with at least one non-generic word
+   in common; ties go to the candidate that leaves fewer heading words unexplained.
 
 Each section is taken by the first heading that matches it; a later heading matching the same
 section exactly or by similarity is a duplicate. Everything else is an unknown section.
@@ -33,6 +34,8 @@ GENERIC_WORDS = frozenset(
     [
         "strategy",
         "strategies",
+        "tactic",
+        "tactics",
         "plan",
         "plans",
         "planning",
@@ -82,15 +85,19 @@ def _tokens(normalized: str) -> tuple[str, ...]:
     return tuple(_stem(word) for word in normalized.split() if word not in STOP_WORDS)
 
 
+# Tokens are compared after plural stripping ("analysis" -> "analysi"), so generic words are too.
+_GENERIC_TOKENS = frozenset(GENERIC_WORDS | {_stem(word) for word in GENERIC_WORDS})
+
+
 def _weight(token: str) -> float:
-    return GENERIC_WEIGHT if token in GENERIC_WORDS else 1.0
+    return GENERIC_WEIGHT if token in _GENERIC_TOKENS else 1.0
 
 
 def similarity(heading_tokens: Sequence[str], candidate_tokens: Sequence[str]) -> tuple[float, float]:
     """(recall, precision) of a heading against one candidate name, both in [0, 1]."""
     heading_set = set(heading_tokens)
     shared = [t for t in set(candidate_tokens) if t in heading_set]
-    if not any(t not in GENERIC_WORDS for t in shared):
+    if not any(t not in _GENERIC_TOKENS for t in shared):
         return 0.0, 0.0
     shared_weight = sum(_weight(t) for t in shared)
     candidate_weight = sum(_weight(t) for t in set(candidate_tokens)) or 1.0
@@ -114,17 +121,32 @@ class SectionMatcher:
                     continue
                 self.exact.setdefault(normalized, section.id)
                 self.candidates.append((section.id, _tokens(normalized)))
+        # Only a candidate sharing a non-generic token with a heading can score above zero, so each
+        # heading is compared with those alone (a long report has thousands of headings).
+        self._by_token: dict[str, list[int]] = {}
+        for position, (_, candidate) in enumerate(self.candidates):
+            for token in dict.fromkeys(candidate):
+                if token not in _GENERIC_TOKENS:
+                    self._by_token.setdefault(token, []).append(position)
+        self._similar: dict[str, tuple[str | None, float]] = {}
 
     def best_similar(self, normalized: str) -> tuple[str | None, float]:
+        found = self._similar.get(normalized)
+        if found is not None:
+            return found
         tokens = _tokens(normalized)
+        positions = sorted({p for token in tokens for p in self._by_token.get(token, ())})
         best: tuple[float, float, str | None] = (0.0, 0.0, None)
-        for section_id, candidate in self.candidates:
+        for position in positions:  # in candidate order: the first of equal scores wins
+            section_id, candidate = self.candidates[position]
             recall, precision = similarity(tokens, candidate)
             if (recall, precision) > best[:2]:
                 best = (recall, precision, section_id)
-        if best[0] >= SIMILARITY_THRESHOLD:
-            return best[2], best[0]
-        return None, best[0]
+        found = (best[2], best[0]) if best[0] >= SIMILARITY_THRESHOLD else (None, best[0])
+        if len(self._similar) >= 16384:
+            self._similar.clear()
+        self._similar[normalized] = found
+        return found
 
     def match(self, headings: Sequence[str], explicit: Mapping[int, str]) -> list[HeadingMatch]:
         """Match heading texts (raw) in document order; ``explicit`` maps heading index to an id."""
@@ -159,3 +181,22 @@ class SectionMatcher:
         for negative_score, index, similar_id in sorted(pending):
             claim(index, similar_id, "similar", -negative_score)
         return [result if result is not None else HeadingMatch(None, "unknown") for result in results]
+
+
+_MATCHERS: dict[tuple[int, tuple[tuple[str, tuple[str, ...]], ...]], SectionMatcher] = {}
+
+
+def matcher_for(pack: Pack, extra_aliases: Mapping[str, Sequence[str]] | None = None) -> SectionMatcher:
+    """The matcher of a pack and alias set, built once: a check per keystroke must not rebuild it.
+
+    Keyed by the pack object's identity; the matcher holds the pack, so the id cannot be reused by
+    another pack while the entry lives (a reloaded pack is a new object and gets a new matcher).
+    """
+    aliases = tuple(sorted((key, tuple(names)) for key, names in (extra_aliases or {}).items()))
+    key = (id(pack), aliases)
+    matcher = _MATCHERS.get(key)
+    if matcher is None or matcher.pack is not pack:
+        if len(_MATCHERS) >= 64:
+            _MATCHERS.clear()
+        matcher = _MATCHERS[key] = SectionMatcher(pack, extra_aliases)
+    return matcher

@@ -13,9 +13,9 @@ from functools import cached_property
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.document.blocks import Block, ChunkInfo, Heading, Table, analyze_chunk
-from aicmo_core.document.matching import HeadingMatch, SectionMatcher
+from aicmo_core.document.matching import HeadingMatch, matcher_for
 from aicmo_core.document.preprocess import Directive, FrontMatter, Preprocessed, preprocess
-from aicmo_core.document.text import normalize_heading, strip_heading_markup
+from aicmo_core.document.text import line_key, strip_heading_markup
 from aicmo_core.spans import LineIndex, Span
 
 MDX_SUFFIXES = (".mdx",)
@@ -154,8 +154,11 @@ class Section:
     def heading_span(self) -> Span:
         """The heading line from its first non-blank character to its end."""
         line_text = self.doc.index.line_text(self.heading.line)
-        first = len(line_text) - len(line_text.lstrip())
-        return self.doc.index.line_span(self.heading.line, first, len(line_text.rstrip()))
+        last = len(line_text.rstrip())
+        # min(): a setext heading's text may be only characters Python calls whitespace (such as a
+        # no-break space) that Markdown does not, and then lstrip() would put the start past the end.
+        first = min(len(line_text) - len(line_text.lstrip()), last)
+        return self.doc.index.line_span(self.heading.line, first, last)
 
     @cached_property
     def source(self) -> str:
@@ -252,7 +255,7 @@ class Section:
             content = placed.block.content
             offset = 0
             for line_number, line in enumerate(content.split("\n")):
-                key = normalize_heading(line)
+                key = line_key(line)
                 if key:
                     total += 1
                     absolute = placed.line + line_number
@@ -286,17 +289,22 @@ class Section:
         )
 
 
-def detect_section_level(headings: Sequence[DocHeading], matched: Sequence[bool]) -> int | None:
+def detect_section_level(headings: Sequence[DocHeading], section_ids: Sequence[str | None]) -> int | None:
     """The heading level of sections in this document.
 
-    The most common level among headings that name a pack section; without any, the shallowest level
-    that has more than one heading (so a single ``#`` title above ``##`` sections is a title).
+    The level whose headings name the most *distinct* pack sections (three "... Hashtags"
+    sub-headings all naming the hashtag section count once, so required sub-headings never outvote
+    the real sections), the shallower level on a tie; without any match, the shallowest level that
+    has more than one heading (so a single ``#`` title above ``##`` sections is a title).
     """
     if not headings:
         return None
-    matched_levels = Counter(h.level for h, ok in zip(headings, matched, strict=True) if ok)
-    if matched_levels:
-        return min(matched_levels, key=lambda level: (-matched_levels[level], level))
+    named: dict[int, set[str]] = {}
+    for heading, section_id in zip(headings, section_ids, strict=True):
+        if section_id is not None:
+            named.setdefault(heading.level, set()).add(section_id)
+    if named:
+        return min(named, key=lambda level: (-len(named[level]), level))
     levels = Counter(h.level for h in headings)
     for level in sorted(levels):
         if levels[level] > 1:
@@ -334,11 +342,11 @@ def build_sections(
     doc: ParsedDocument, pack: Pack, extra_aliases: Mapping[str, Sequence[str]] | None = None
 ) -> ReportStructure:
     """Split ``doc`` into sections and match each to a section of ``pack``."""
-    matcher = SectionMatcher(pack, extra_aliases)
+    matcher = matcher_for(pack, extra_aliases)
     headings = doc.headings
     explicit = explicit_section_ids(doc, headings)
     matches = matcher.match([h.text for h in headings], explicit)
-    level = detect_section_level(headings, [m.section_id is not None for m in matches])
+    level = detect_section_level(headings, [m.section_id for m in matches])
     sections: list[Section] = []
     if level is None:
         return ReportStructure(doc, pack, None, [], doc.line_count)

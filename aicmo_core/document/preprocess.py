@@ -243,6 +243,10 @@ def preprocess(text: str, *, mdx: bool) -> Preprocessed:
         if in_esm:
             out[index] = _blank(line)
             continue
+        if masker is not None and masker.busy and _ATX_RE.match(line):
+            # An unclosed JSX tag or expression never swallows the next section: no tag attribute or
+            # JavaScript line starts with "## ", so a heading there means the construct was broken.
+            masker.reset()
         if masker is not None and not masker.busy and _ESM_RE.match(line):
             in_esm = True
             out[index] = _blank(line)

@@ -177,6 +177,24 @@ def _is_symbol(ch: str) -> bool:
     return category.startswith(("S", "P", "C", "Z")) or category == "Mn"
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table, filled on first sight of a character: each character on its own
+    lower-cased, symbols and punctuation (but ``-``, ``'`` and ``’``) made spaces. Translating runs in
+    C, a character-by-character loop in Python was the larger part of matching a long report's
+    headings."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = ch.lower() if not _is_symbol(ch) or ch in "-'’" else " "
+        if len(self) >= 65536:  # a text of every code point must not keep a million entries
+            self.clear()
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def normalize_heading(text: str) -> str:
     """Lower-case words of a heading, without numbering, emoji, punctuation; "&" reads "and".
 
@@ -187,6 +205,15 @@ def normalize_heading(text: str) -> str:
     text = _SECTION_WORD_RE.sub("", text)
     text = _NUMBERING_RE.sub("", text)
     text = text.replace("&", " and ").replace("+", " and ")
-    chars = [ch.lower() if not _is_symbol(ch) or ch in "-'’" else " " for ch in text]
-    words = "".join(chars).replace("’", "'").replace("-", " ").replace("'", "").split()
+    words = text.translate(_FOLD).replace("’", "'").replace("-", " ").replace("'", "").split()
     return " ".join(words)
+
+
+_LINE_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def line_key(line: str) -> str:
+    """What makes two prose lines "the same" for repetition: their words and numbers, lower-cased,
+    without markup or punctuation ("- **Reach:** 5 posts" and "Reach: 5 posts." are the same line;
+    "3 posts a week" and "5 posts a week" are not)."""
+    return " ".join(_LINE_WORD_RE.findall(line.lower()))

@@ -16,6 +16,7 @@ from aicmo_core.rules import (  # noqa: F401  (imported to register)
     min_headings,
     min_words,
     missing_section,
+    provisional,
     required_headings,
     required_substrings,
     section_order,

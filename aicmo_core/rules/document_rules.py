@@ -50,8 +50,8 @@ def internal_error(ctx: ReportContext) -> Iterator[Issue]:
 
     **Why it matters**: one broken rule must never hide the others' findings.
 
-    **Example**: please report it with the section's text; `aicmo check` prints the traceback with
-    `--verbose`.
+    **Example**: please report it with the section's text; `aicmo check` prints the traceback on
+    standard error, the language server in its log.
 
     **Configuration**: none.
     """

@@ -8,10 +8,12 @@ from aicmo_core.rules.registry import ReportContext, Scope, rule
 
 @rule(code="AIC003", name="duplicate_section", severity=Severity.WARNING, scope=Scope.REPORT)
 def duplicate_section(ctx: ReportContext) -> Iterator[Issue]:
-    """A second heading names a section an earlier heading already took (a warning).
+    """A second heading names a section another heading already took (a warning).
 
-    **What it checks**: section-level headings that match a section already matched above them.
-    Only the first is checked against the benchmark; the duplicate's text counts for nothing.
+    **What it checks**: section-level headings that match a section another heading took: the
+    first exact (or explicit) match takes a section, else the first similar one (see "Which heading
+    is which section" in `docs/counting.md`). Only the heading that took the section is checked
+    against the benchmark; the duplicate's text counts for nothing.
 
     **Why it matters**: a section split over several headings ("Channel Deep-Dive: Meta",
     "Channel Deep-Dive: Google") is checked as a fraction of itself.
@@ -25,7 +27,7 @@ def duplicate_section(ctx: ReportContext) -> Iterator[Issue]:
         if section.match.how != "duplicate" or section.match.section_id is None:
             continue
         first = firsts.get(section.match.section_id)
-        where = f" (first at line {first.heading.line + 1})" if first else ""
+        where = f" (checked at line {first.heading.line + 1})" if first else ""
         label = first.benchmark.label if first and first.benchmark else section.match.section_id
         yield Issue(
             section.heading_span,

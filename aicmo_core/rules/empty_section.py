@@ -18,7 +18,8 @@ def empty_section(ctx: SectionContext) -> Iterator[Issue]:
     **Example**: `## Hashtag Strategy` directly followed by `## KPI Plan`: write the section or
     remove the heading.
 
-    **Configuration**: always on for sections of a pack.
+    **Configuration**: none in the benchmark: every section of a pack needs content (like every
+    rule, it can be turned off with `[severity]` in `aicmo.toml`).
     """
     if not ctx.section.has_content():
         yield Issue(ctx.heading_span, f"section '{ctx.label}' is empty", {})

@@ -14,12 +14,13 @@ from typing import TypeVar
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.document.model import ParsedDocument, ReportStructure, Section, SectionMetrics
-from aicmo_core.findings import Issue, Severity
+from aicmo_core.findings import Finding, Issue, Severity
 from aicmo_core.spans import Span
 
 
 class Scope(str, Enum):
     SECTION = "section"
+    SECTION_SUMMARY = "section_summary"  # runs after a section's other rules and sees their findings
     REPORT = "report"
 
 
@@ -27,6 +28,7 @@ class Scope(str, Enum):
 class SectionContext:
     section: Section
     benchmark: SectionBenchmark
+    findings: tuple[Finding, ...] = ()  # the other rules' findings, for SECTION_SUMMARY rules
 
     @property
     def doc(self) -> ParsedDocument:
@@ -126,6 +128,10 @@ def find_rule(code_or_name: str) -> Rule | None:
 
 def section_rules() -> list[Rule]:
     return [r for r in RULES.values() if r.scope is Scope.SECTION]
+
+
+def summary_rules() -> list[Rule]:
+    return [r for r in RULES.values() if r.scope is Scope.SECTION_SUMMARY]
 
 
 def report_rules() -> list[Rule]:

@@ -30,7 +30,7 @@ def section_order(ctx: ReportContext) -> Iterator[Issue]:
 
     **What it checks**: the matched sections, in document order, against the pack's order. The
     largest set of sections already in order stays; each other section is reported at its heading
-    with the section it should follow.
+    with the place it belongs among them ("between 'Content Buckets' and 'KPI Plan'").
 
     **Why it matters**: readers of a report type expect its parts in a known sequence.
 
@@ -43,12 +43,22 @@ def section_order(ctx: ReportContext) -> Iterator[Issue]:
     positions = [order[section.id] for section in matched if section.id]
     keep = _longest_increasing(positions)
     labels = [section.label for section in ctx.pack.sections]
+    kept = sorted(positions[index] for index in keep)
     for index, section in enumerate(matched):
         if index in keep or section.id is None:
             continue
         position = order[section.id]
-        predecessor = next((labels[p] for p in range(position - 1, -1, -1) if p in positions), None)
-        hint = f"after '{predecessor}'" if predecessor else "first"
+        # Where it goes among the sections that stay: between its nearest neighbours in pack order.
+        before = next((labels[p] for p in reversed(kept) if p < position), None)
+        after = next((labels[p] for p in kept if p > position), None)
+        if before and after:
+            hint = f"between '{before}' and '{after}'"
+        elif before:
+            hint = f"after '{before}'"
+        elif after:
+            hint = f"before '{after}'"
+        else:
+            hint = "elsewhere"
         yield Issue(
             section.heading_span,
             f"'{section.heading.title}' is out of order; the pack puts it {hint}",

@@ -52,7 +52,7 @@ def register(server: AicmoLanguageServer) -> None:
             ls.docs.pop(path.as_uri(), None)
             engine = ls.engine(settings, ls.root_path(path.as_uri()))
             try:
-                text = path.read_text(encoding="utf-8")
+                text = path.read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 continue
             loop = asyncio.get_running_loop()
