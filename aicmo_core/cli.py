@@ -20,8 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from aicmo_core import __version__
-from aicmo_core.benchmarks.loader import load_packs
-from aicmo_core.check import ReportResult
+from aicmo_core.check import CheckOptions, ReportResult
 from aicmo_core.errors import Problem
 from aicmo_core.findings import Severity
 from aicmo_core.formatters import finding_line, results_json, results_sarif, summary_line
@@ -123,7 +122,8 @@ def command_check(args: argparse.Namespace) -> int:
         print(f"aicmo: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.pack:
-        known = load_packs([Path(p) for p in args.benchmarks]).packs
+        # The packs a report here could use: built-in, --benchmarks and the nearest aicmo.toml's folders.
+        known = _options_here(args.benchmarks)[0].packs.packs
         if args.pack not in known:
             print(f"aicmo: unknown pack {args.pack!r}; known packs: {', '.join(sorted(known))}", file=sys.stderr)
             return EXIT_USAGE
@@ -187,15 +187,23 @@ def _print_findings(display: str, result: ReportResult, quiet: bool, progress: P
     ]
     if lines:
         text = "\n".join(lines)
-        if progress is not None:
+        if progress is not None and sys.stdout.isatty():  # above the bar, on the same terminal
             progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
         else:
             print(text)
 
 
+def _options_here(benchmarks: Sequence[str]) -> tuple[CheckOptions, list[Problem]]:
+    """Check options for a report in the current folder: built-in packs, ``--benchmarks`` folders and
+    those of the nearest ``aicmo.toml``."""
+    workspace = Workspace(benchmark_paths=tuple(Path(p).resolve() for p in benchmarks))
+    return workspace.options_for(Path.cwd() / "report.md")
+
+
 def command_packs(args: argparse.Namespace) -> int:
-    packs = load_packs([Path(p) for p in args.benchmarks])
-    for problem in packs.problems:
+    options, problems = _options_here(args.benchmarks)
+    packs = options.packs
+    for problem in problems:
         print(f"aicmo: configuration error: {problem}", file=sys.stderr)
     for key, pack in sorted(packs.packs.items()):
         if args.pack and key != args.pack:
@@ -210,7 +218,7 @@ def command_packs(args: argparse.Namespace) -> int:
     if args.pack and args.pack not in packs.packs:
         print(f"aicmo: unknown pack {args.pack!r}", file=sys.stderr)
         return EXIT_USAGE
-    return EXIT_USAGE if packs.problems else EXIT_OK
+    return EXIT_USAGE if problems else EXIT_OK
 
 
 def command_explain(args: argparse.Namespace) -> int:
