@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -25,6 +25,9 @@ from aicmo_core.errors import Problem
 from aicmo_core.workspace import Workspace
 from aicmo_lsp.convert import PositionMapper, diagnostics, problem_diagnostic, problem_uri
 from aicmo_lsp.settings import Settings, parse_settings
+
+if TYPE_CHECKING:
+    from aicmo_lsp.generation import GenerationService
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,7 @@ class AicmoLanguageServer(LanguageServer):
         self.listeners: list[Callable[[str, ReportResult | None], None]] = []
         self.initialization_settings: Any = None
         self.pushed_settings: Any = None
+        self.generation: GenerationService | None = None
 
     # ----------------------------------------------------------------- capabilities
     @property

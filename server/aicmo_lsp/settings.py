@@ -12,6 +12,22 @@ DEFAULT_DEBOUNCE_MS = 150
 DEFAULT_MAX_FILE_MB = 10.0
 
 
+class GeneratorConfig(BaseModel):
+    """``aicmo.generator``: which generators write sections and how hard they try."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
+
+    chain: tuple[str, ...] | None = None  # None: openai then template with a key, template alone without
+    model: str = "gpt-4o-mini"
+    base_url: str | None = None
+    timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    max_attempts: int = Field(default=2, ge=1, le=5)
+    on_exhausted: Literal["provisional", "no_change"] = "provisional"
+    token_budget: int = Field(default=8000, ge=500, le=200_000)
+    concurrency: int = Field(default=3, ge=1, le=16)
+
+
 class Settings(BaseModel):
     """What the server reads per document from ``workspace/configuration`` section ``aicmo``."""
 
@@ -23,6 +39,7 @@ class Settings(BaseModel):
     debounce_ms: int = Field(default=DEFAULT_DEBOUNCE_MS, ge=0, le=10_000)
     severity_overrides: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)
     max_file_size_mb: float = Field(default=DEFAULT_MAX_FILE_MB, gt=0)
+    generator: GeneratorConfig = Field(default_factory=GeneratorConfig)
 
     def benchmark_folders(self, root: Path | None) -> tuple[Path, ...]:
         folders = []

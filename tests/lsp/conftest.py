@@ -12,7 +12,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import pytest
 import pytest_lsp
@@ -26,9 +26,16 @@ TIMEOUT = 20.0
 
 @dataclass
 class Recorder:
+    """The client's side of the conversation: what the server sent, and the documents as the editor
+    has them (``texts``: uri -> (version, text)), kept up to date by ``open_document``, ``change``
+    and the server's ``workspace/applyEdit`` requests, which it applies as an editor would."""
+
     client: LanguageClient
     notifications: list[tuple[str, Any]] = field(default_factory=list)
     registrations: list[types.Registration] = field(default_factory=list)
+    texts: dict[str, tuple[int, str]] = field(default_factory=dict)
+    applied: list[types.ApplyWorkspaceEditParams] = field(default_factory=list)
+    before_apply: Callable[[], None] | None = None  # runs when an applyEdit arrives (a racing keystroke)
 
     def of(self, method: str) -> list[Any]:
         return [params for name, params in self.notifications if name == method]
@@ -54,8 +61,67 @@ class Recorder:
         params = await self.until(lambda: next((p for p in self.published(uri) if p.version == version), None))
         return list(params.diagnostics)
 
+    def text(self, uri: str) -> str:
+        return self.texts[uri][1]
+
+    def apply_workspace_edit(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        """Apply the server's edit like an editor: refused when it was made for another version."""
+        if self.before_apply is not None:
+            hook, self.before_apply = self.before_apply, None
+            hook()
+        for change in params.edit.document_changes or []:
+            assert isinstance(change, types.TextDocumentEdit)
+            uri = change.text_document.uri
+            version, _ = self.texts[uri]
+            if change.text_document.version is not None and change.text_document.version != version:
+                return types.ApplyWorkspaceEditResult(applied=False, failure_reason="document version changed")
+        self.applied.append(params)
+        for change in params.edit.document_changes or []:
+            assert isinstance(change, types.TextDocumentEdit)
+            uri = change.text_document.uri
+            version, _ = self.texts[uri]
+            # Simultaneous edits become incremental changes from the end of the text backwards.
+            edits = sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True)
+            self.edit(uri, version + 1, [(_tuple(e.range), e.new_text) for e in edits if isinstance(e, types.TextEdit)])
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    def edit(self, uri: str, version: int, edits: list[tuple[tuple[int, int, int, int], str]]) -> None:
+        """Send incremental changes and apply them to the editor's copy, each after the previous."""
+        text = self.texts[uri][1]
+        for (a, b, c, d), new_text in edits:
+            start, end = _offset(text, a, b), _offset(text, c, d)
+            text = text[:start] + new_text + text[end:]
+        self.texts[uri] = (version, text)
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(types.Position(a, b), types.Position(c, d)), text=new_text
+                    )
+                    for (a, b, c, d), new_text in edits
+                ],
+            )
+        )
+
     async def status_for(self, uri: str, version: int) -> dict[str, Any]:
         return await self.until(lambda: next((s for s in self.statuses(uri) if s["version"] == version), None))
+
+
+def _tuple(r: types.Range) -> tuple[int, int, int, int]:
+    return (r.start.line, r.start.character, r.end.line, r.end.character)
+
+
+def _offset(text: str, line: int, character: int) -> int:
+    """String offset of an LSP position (UTF-16 column), written independently of the server's code."""
+    lines = text.split("\n")
+    start = sum(len(previous) + 1 for previous in lines[:line])
+    units = 0
+    for index, char in enumerate(lines[line] if line < len(lines) else ""):
+        if units >= character:
+            return start + index
+        units += len(char.encode("utf-16-le")) // 2
+    return start + len(lines[line]) if line < len(lines) else len(text)
 
 
 def _plain(params: Any) -> Any:
@@ -97,6 +163,14 @@ async def start(
     more_folders: tuple[Path, ...] = (),
 ) -> Recorder:
     recorder = Recorder(client)
+    # lsprotocol 2025.0.0 reads any code action that has a "command" as a bare Command, losing the
+    # code action around it (client side only; VS Code reads it right). Decide by the field's type.
+    client.protocol._converter.register_structure_hook(
+        Union[types.Command, types.CodeAction],  # noqa: UP007  (the exact type lsprotocol registered)
+        lambda obj, _: client.protocol._converter.structure(
+            obj, types.Command if isinstance(obj.get("command"), str) else types.CodeAction
+        ),
+    )
     client.set_configuration({"debounceMs": 0, **(settings or {})}, section="aicmo")
     original = client.protocol._handle_notification
 
@@ -113,6 +187,10 @@ async def start(
     @client.feature("aicmo/status")
     def status(params: Any) -> None:
         del params  # recorded above
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        return recorder.apply_workspace_edit(params)
 
     await client.initialize_session(
         types.InitializeParams(
@@ -170,32 +248,18 @@ def recorder(client: LanguageClient) -> Recorder:
 
 def open_document(client: LanguageClient, path: Path, text: str | None = None, language: str = "markdown") -> str:
     uri = path.as_uri()
+    content = text if text is not None else path.read_text(encoding="utf-8")
+    recorder(client).texts[uri] = (1, content)
     client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            types.TextDocumentItem(
-                uri=uri,
-                language_id=language,
-                version=1,
-                text=text if text is not None else path.read_text(encoding="utf-8"),
-            )
-        )
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id=language, version=1, text=content))
     )
     return uri
 
 
 def change(client: LanguageClient, uri: str, version: int, edits: list[tuple[tuple[int, int, int, int], str]]) -> None:
-    """Incremental edits: ((start line, start char, end line, end char), new text)."""
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[
-                types.TextDocumentContentChangePartial(
-                    range=types.Range(types.Position(a, b), types.Position(c, d)), text=text
-                )
-                for (a, b, c, d), text in edits
-            ],
-        )
-    )
+    """Incremental edits: ((start line, start char, end line, end char), new text), each applied after
+    the previous one, as an editor sends them."""
+    recorder(client).edit(uri, version, edits)
 
 
 def summary(diagnostics: list[types.Diagnostic]) -> list[tuple[str, str, str]]:

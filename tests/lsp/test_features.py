@@ -51,8 +51,16 @@ async def test_code_lens_gives_each_section_its_status(client: LanguageClient, w
     assert lenses is not None
     assert [(lens.range, lens.command.title if lens.command else None) for lens in lenses] == [
         (rng(6, 0, 6, 11), "FAIL: 4 errors, 4/8-60 words"),
+        (rng(6, 0, 6, 11), "Regenerate"),
+        (rng(6, 0, 6, 11), "Expand"),
         (rng(10, 0, 10, 15), "FAIL: 1 error, 7/5-60 words"),
+        (rng(10, 0, 10, 15), "Regenerate"),
     ]
+    # The generation lenses carry their work as a command: nothing is generated until clicked.
+    expand = lenses[2].command
+    assert expand is not None
+    assert expand.command == "aicmo.generateSection"
+    assert list(expand.arguments or []) == [{"uri": doc.uri, "section": "overview", "mode": "expand", "targetWords": 34}]
     passing = await opened(client, workspace / "passing.md")
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(passing))
     assert lenses is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aicmo_lsp.app import AicmoLanguageServer
 from aicmo_lsp.features import (
+    code_actions,
     code_lens,
     commands,
     completion,
@@ -16,7 +17,19 @@ from aicmo_lsp.features import (
     symbols,
 )
 
-FEATURES = (documents, diagnostics, hover, code_lens, symbols, folding, completion, configuration, status, commands)
+FEATURES = (
+    documents,
+    diagnostics,
+    hover,
+    code_lens,
+    code_actions,
+    symbols,
+    folding,
+    completion,
+    configuration,
+    status,
+    commands,
+)
 
 
 def register_all(server: AicmoLanguageServer) -> None:

@@ -1,11 +1,14 @@
-"""A status lens above each section heading. Generation lenses are added beside it later."""
+"""Lenses above each section heading: its status, and for a failing section "Regenerate" and
+"Expand" (which run only when clicked)."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
+from aicmo_core.generators.base import Mode
 from aicmo_core.summary import lens_title
 from aicmo_lsp.app import AicmoLanguageServer
+from aicmo_lsp.features.code_actions import generate_command, generation_modes
 
 SHOW_SECTION_COMMAND = "aicmo.showSection"
 
@@ -21,9 +24,10 @@ def register(server: AicmoLanguageServer) -> None:
         lenses = []
         for section_result in result.sections:
             section = section_result.section
+            span = mapper.range(section.heading_span)
             lenses.append(
                 types.CodeLens(
-                    range=mapper.range(section.heading_span),
+                    range=span,
                     command=types.Command(
                         title=lens_title(section_result),
                         command=SHOW_SECTION_COMMAND,
@@ -31,4 +35,10 @@ def register(server: AicmoLanguageServer) -> None:
                     ),
                 )
             )
+            for mode in generation_modes(section_result):
+                if mode is Mode.FIX:
+                    continue
+                _, command = generate_command(uri, section_result, mode)
+                command.title = "Regenerate" if mode is Mode.REGENERATE else "Expand"
+                lenses.append(types.CodeLens(range=span, command=command))
         return lenses

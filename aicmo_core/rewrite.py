@@ -1,0 +1,256 @@
+"""Edits to a report: model-free quick fixes, and where a generated section body goes.
+
+Everything here is pure: it takes a :class:`~aicmo_core.check.ReportResult` (the text it was computed
+from is ``result.doc.text``) and returns :class:`TextEdit` objects in the core's positions (0-based
+lines, UTF-16 columns). The language server turns them into ``WorkspaceEdit`` objects; the CLI
+applies them with :func:`apply_edits`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from aicmo_core.check import ReportResult, SectionResult
+from aicmo_core.document.model import Section
+from aicmo_core.findings import Finding, Severity
+from aicmo_core.generators.base import Brief, Failure, GenerationRequest, Mode, Neighbour
+from aicmo_core.spans import LineIndex, Position, Span
+
+NEIGHBOUR_CHARS = 4000  # the context builder trims further to its token budget
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    span: Span
+    new_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuickFix:
+    """A fix that needs no model: its edits, and the finding it answers."""
+
+    title: str
+    edits: tuple[TextEdit, ...]
+    finding: Finding
+    section_id: str | None
+
+
+# --------------------------------------------------------------------------- section geometry
+
+
+def content_end(section: Section) -> int:
+    """The line after the section's last non-blank line (at least the line after its heading)."""
+    index = section.doc.index
+    last = section.end_line - 1
+    while last >= section.body_start and not index.line_text(last).strip():
+        last -= 1
+    return max(last + 1, section.body_start)
+
+
+def body_text(section: Section) -> str:
+    """The section's text under its heading, without the blank lines around it."""
+    index = section.doc.index
+    lines = [index.line_text(n) for n in range(section.body_start, content_end(section))]
+    return "\n".join(lines).strip("\n")
+
+
+def _line_start_or_end(index: LineIndex, line: int) -> Position:
+    return Position(line, 0) if line < index.line_count else index.end_position()
+
+
+def body_span(section: Section) -> Span:
+    """From the start of the line after the heading to the end of the section's last non-blank line."""
+    index = section.doc.index
+    end_line = content_end(section)
+    end = index.line_span(end_line - 1).end if end_line > section.body_start else Position(section.body_start, 0)
+    return Span(_line_start_or_end(index, section.body_start), end)
+
+
+def replace_body(section: Section, body: str) -> TextEdit:
+    """The edit that puts ``body`` under the section's heading, with one blank line before it and the
+    blank lines after the old body kept."""
+    index = section.doc.index
+    span = body_span(section)
+    text = "\n" + body.strip("\n") + "\n"
+    if section.body_start >= index.line_count:  # a heading on the last line with no line break after it
+        text = "\n" + text
+    elif content_end(section) == section.body_start:  # no body yet: keep the line break it ends on
+        text = text + "\n" if content_end(section) < index.line_count else text
+    else:
+        text = text.removesuffix("\n")
+    return TextEdit(span, text)
+
+
+# ------------------------------------------------------------------------------ generation
+
+
+def generation_request(
+    result: ReportResult, section_result: SectionResult, mode: Mode, target_words: int | None = None
+) -> GenerationRequest:
+    """What a generator needs to rewrite one section of a checked report."""
+    section = section_result.section
+    assert result.pack is not None and section.benchmark is not None and result.structure is not None
+    sections = result.structure.sections
+    position = sections.index(section)
+    front = result.doc.front_matter
+    failures = tuple(
+        Failure(f.code, f.rule, f.message, dict(f.data))
+        for f in section_result.findings
+        if f.severity is Severity.ERROR and f.section == section.id
+    )
+    return GenerationRequest(
+        pack=result.pack,
+        section=section.benchmark,
+        mode=mode,
+        brief=Brief.from_front_matter(front.data if front is not None else {}),
+        current_body=body_text(section),
+        heading_level=section.heading.level,
+        before=_neighbour(sections[position - 1]) if position > 0 else None,
+        after=_neighbour(sections[position + 1]) if position + 1 < len(sections) else None,
+        failures=failures,
+        target_words=target_words,
+        mdx=result.doc.mdx,
+    )
+
+
+def _neighbour(section: Section) -> Neighbour:
+    return Neighbour(section.id, section.heading.title, body_text(section)[:NEIGHBOUR_CHARS])
+
+
+def find_section(result: ReportResult, section_id: str) -> SectionResult | None:
+    return next((r for r in result.sections if r.section.id == section_id), None)
+
+
+def expand_target(section_result: SectionResult) -> int:
+    """The word count "Expand section" aims for: the middle of the benchmark's range, at least the
+    minimum, and never less than what is there."""
+    benchmark = section_result.section.benchmark
+    assert benchmark is not None
+    middle = (benchmark.min_words + benchmark.max_words) // 2
+    return max(middle, benchmark.min_words, section_result.section.metrics.words)
+
+
+# ------------------------------------------------------------------------------ quick fixes
+
+
+def quick_fixes(result: ReportResult) -> list[QuickFix]:
+    """Every model-free fix for the findings of a report, in document order."""
+    fixes: list[QuickFix] = []
+    if result.structure is None or result.pack is None:
+        return fixes
+    sections = {r.section.id: r.section for r in result.sections if r.section.id}
+    for finding in result.findings:
+        section = sections.get(finding.section) if finding.section else None
+        if finding.rule == "required_headings" and section is not None:
+            heading = str(finding.data.get("heading", ""))
+            fixes.append(
+                QuickFix(
+                    f"Insert missing sub-heading '{heading}'",
+                    (_insert_sub_heading(section, heading),),
+                    finding,
+                    section.id,
+                )
+            )
+        elif finding.rule in ("forbidden_substrings", "forbidden_regex"):
+            found = str(finding.data.get("found", ""))
+            fixes.append(
+                QuickFix(
+                    f"Remove forbidden phrase '{found}'",
+                    (_remove_span(result.doc.index, finding.span),),
+                    finding,
+                    finding.section,
+                )
+            )
+        elif finding.rule == "missing_section":
+            label = str(finding.data.get("label", ""))
+            fixes.append(QuickFix(f"Add missing section '{label}'", (_insert_section(result, finding),), finding, None))
+    return fixes
+
+
+def fix_all(result: ReportResult) -> list[TextEdit]:
+    """Every quick fix at once: edits that do not overlap, inserts at one place kept in order."""
+    edits: list[TextEdit] = []
+    for fix in quick_fixes(result):
+        for edit in fix.edits:
+            if any(_overlaps(edit.span, other.span) for other in edits):
+                continue
+            edits.append(edit)
+    return edits
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    """Whether two edits touch the same text (two inserts at one place do not)."""
+    return a.start < b.end and b.start < a.end
+
+
+def _insert_sub_heading(section: Section, heading: str) -> TextEdit:
+    index = section.doc.index
+    marker = "#" * min(section.heading.level + 1, 6)
+    end = content_end(section)
+    position = index.line_span(end - 1).end
+    return TextEdit(Span(position, position), f"\n\n{marker} {heading}")
+
+
+def _insert_section(result: ReportResult, finding: Finding) -> TextEdit:
+    """``## Label`` before the next present section of the pack, or after the last section."""
+    assert result.pack is not None and result.structure is not None
+    index = result.doc.index
+    section_id = str(finding.data.get("section_id", ""))
+    label = str(finding.data.get("label", section_id))
+    marker = "#" * (result.structure.level or 2)
+    order = [s.id for s in result.pack.sections]
+    later = set(order[order.index(section_id) + 1 :]) if section_id in order else set()
+    following = next((r.section for r in result.sections if r.section.id in later), None)
+    if following is not None:
+        position = Position(following.start_line, 0)
+        return TextEdit(Span(position, position), f"{marker} {label}\n\n")
+    end = index.end_position()
+    text = result.doc.text
+    prefix = "" if text.endswith("\n\n") or not text.strip() else ("\n" if text.endswith("\n") else "\n\n")
+    return TextEdit(Span(end, end), f"{prefix}{marker} {label}\n")
+
+
+def _remove_span(index: LineIndex, span: Span) -> TextEdit:
+    """Remove a phrase and one space beside it, so no double space is left."""
+    if span.start.line != span.end.line:
+        return TextEdit(span, " ")  # a phrase broken over two lines: keep the words around it apart
+    line = index.line_text(span.start.line)
+    start, end = _column_of(line, span.start.character), _column_of(line, span.end.character)
+    if end < len(line) and line[end] == " ":
+        end += 1
+    elif start > 0 and line[start - 1] == " ":
+        start -= 1
+    return TextEdit(index.line_span(span.start.line, start, end), "")
+
+
+def _column_of(line: str, utf16_column: int) -> int:
+    """The code-point column of a UTF-16 column on ``line``."""
+    units = 0
+    for position, char in enumerate(line):
+        if units >= utf16_column:
+            return position
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(line)
+
+
+# ---------------------------------------------------------------------------------- applying
+
+
+def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
+    """``text`` with non-overlapping edits applied (positions refer to the original text)."""
+    index = LineIndex(text)
+    ordered: Sequence[TextEdit] = sorted(edits, key=lambda e: (e.span.start, e.span.end), reverse=True)
+    for edit in ordered:
+        start = offset_of(index, edit.span.start)
+        end = offset_of(index, edit.span.end)
+        text = text[:start] + edit.new_text + text[end:]
+    return text
+
+
+def offset_of(index: LineIndex, position: Position) -> int:
+    """The string offset of a position (UTF-16 column) in the indexed text."""
+    if position.line >= index.line_count:
+        return len(index.text)
+    line = index.line_text(position.line)
+    return index.line_starts[position.line] + _column_of(line, position.character)
