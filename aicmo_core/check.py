@@ -8,6 +8,7 @@ re-checking an edited report only re-runs rules on the sections whose text chang
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -320,12 +321,16 @@ def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions)
     # be a present section's heading: it is the report's problem, not that section's.
     present = {section.match.section_id for section in structure.sections if section.match.section_id}
     section_results = []
+    # Findings are sorted by line, so each section's are one slice (a scan per section would make a
+    # report of thousands of sections quadratic).
+    finding_lines = [f.span.start.line for f in findings]
     for section in structure.sections:
         inside = [
             f
-            for f in findings
-            if section.start_line <= f.span.start.line < section.end_line
-            and (f.section is None or f.section in present)
+            for f in findings[
+                bisect_left(finding_lines, section.start_line) : bisect_left(finding_lines, section.end_line)
+            ]
+            if f.section is None or f.section in present
         ]
         section_results.append(SectionResult(section, status_of(inside), inside))
     return ReportResult(path, doc, key, pack, status_of(findings), findings, section_results, structure)

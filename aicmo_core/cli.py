@@ -1,4 +1,4 @@
-"""The ``aicmo`` command: check reports, list packs, explain rules.
+"""The ``aicmo`` command: check reports, list packs, explain rules, show generation stats.
 
 Exit codes of ``aicmo check``: 0 no errors, 1 at least one error (or warning with
 ``--warnings-as-errors``), 2 usage or configuration errors (bad arguments, a missing path, a broken
@@ -11,6 +11,7 @@ import argparse
 import glob
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from aicmo_core import __version__
 from aicmo_core.check import CheckOptions, ReportResult
+from aicmo_core.decisions import DecisionLog, default_path, stats_text
 from aicmo_core.errors import Problem
 from aicmo_core.findings import Severity
 from aicmo_core.formatters import finding_line, results_json, results_sarif, summary_line
@@ -234,6 +236,27 @@ def command_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_stats(args: argparse.Namespace) -> int:
+    path = Path(args.db) if args.db else default_path()
+    if args.db and not path.is_file():
+        print(f"aicmo: no decision log at {args.db}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        stats = DecisionLog(path).stats()
+    except (sqlite3.Error, OSError) as exc:
+        print(f"aicmo: cannot read the decision log {path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        json.dump({"database": str(path), **stats.as_json()}, sys.stdout, indent=2)
+        print()
+    elif stats.empty:
+        print(f"no generation recorded yet (decision log: {path})")
+    else:
+        print(stats_text(stats, {code: rule.name for code, rule in RULES.items()}))
+        print(f"\ndecision log: {path}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aicmo", description="Benchmark checks for client reports in Markdown and MDX."
@@ -260,6 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", metavar="CODE|RULE")
     explain.set_defaults(handler=command_explain)
+
+    stats = commands.add_parser("stats", help="pass and regeneration rates of generated sections")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    stats.add_argument("--db", metavar="PATH", help="decision log file (default: in the user's data folder)")
+    stats.set_defaults(handler=command_stats)
     return parser
 
 

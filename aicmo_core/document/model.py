@@ -13,8 +13,8 @@ from functools import cached_property
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.document.blocks import Block, ChunkInfo, Heading, Table, analyze_chunk
-from aicmo_core.document.matching import HeadingMatch, matcher_for
-from aicmo_core.document.preprocess import Directive, FrontMatter, Preprocessed, preprocess
+from aicmo_core.document.matching import _MATCHERS, HeadingMatch, matcher_for
+from aicmo_core.document.preprocess import Directive, FrontMatter, Preprocessed, _load_yaml, preprocess
 from aicmo_core.document.text import line_key, strip_heading_markup
 from aicmo_core.spans import LineIndex, Span
 
@@ -190,14 +190,20 @@ class Section:
                 min(self.end_line, chunk_end) - chunk.start_line,
             )
 
+    @cached_property
+    def _body_blocks(self) -> tuple[PlacedBlock, ...]:
+        # Collected once: every section rule walks the blocks, some more than once.
+        own = self.heading.line
+        return tuple(
+            PlacedBlock(chunk.start_line, block)
+            for chunk, low, high in self._chunk_ranges()
+            for block in chunk.info.blocks
+            if low <= block.line < high and chunk.start_line + block.line != own
+        )
+
     def blocks(self, kinds: Sequence[str] = ("paragraph", "row", "heading")) -> Iterator[PlacedBlock]:
         """Prose blocks of the body (the section's own heading excluded), in order."""
-        own = self.heading.line
-        for chunk, low, high in self._chunk_ranges():
-            for block in chunk.info.blocks:
-                line = chunk.start_line + block.line
-                if low <= block.line < high and line != own and block.kind in kinds:
-                    yield PlacedBlock(chunk.start_line, block)
+        return (placed for placed in self._body_blocks if placed.block.kind in kinds)
 
     def sub_headings(self) -> list[tuple[int, Heading]]:
         result = []
@@ -248,6 +254,12 @@ class Section:
 
     def repeated_lines(self) -> tuple[int, list[tuple[PlacedBlock, int, int, int]]]:
         """Total prose lines, and each line repeating an earlier one: (block, start, end, first line)."""
+        total, repeats = self._repeated_lines
+        return total, list(repeats)
+
+    @cached_property
+    def _repeated_lines(self) -> tuple[int, list[tuple[PlacedBlock, int, int, int]]]:
+        # Computed once: the metrics and the max_repeated_line_ratio rule both need it.
         seen: dict[str, int] = {}
         total = 0
         repeats: list[tuple[PlacedBlock, int, int, int]] = []
@@ -373,3 +385,11 @@ def build_sections(
 
 def is_mdx_path(path: str) -> bool:
     return path.lower().endswith(MDX_SUFFIXES)
+
+
+def clear_caches() -> None:
+    """Forget what earlier checks kept (parsed chunks, front matter, heading matchers), so the next
+    check is a cold one. For measurements and tests: the caches are bounded and never need it."""
+    analyze_chunk.cache_clear()
+    _load_yaml.cache_clear()
+    _MATCHERS.clear()

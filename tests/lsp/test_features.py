@@ -60,7 +60,9 @@ async def test_code_lens_gives_each_section_its_status(client: LanguageClient, w
     expand = lenses[2].command
     assert expand is not None
     assert expand.command == "aicmo.generateSection"
-    assert list(expand.arguments or []) == [{"uri": doc.uri, "section": "overview", "mode": "expand", "targetWords": 34}]
+    assert list(expand.arguments or []) == [
+        {"uri": doc.uri, "section": "overview", "mode": "expand", "targetWords": 34}
+    ]
     passing = await opened(client, workspace / "passing.md")
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(passing))
     assert lenses is not None
