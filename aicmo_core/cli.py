@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from aicmo_core import __version__
 from aicmo_core.check import CheckOptions, ReportResult
+from aicmo_core.cli_generate import add_commands as add_generation_commands
 from aicmo_core.decisions import DecisionLog, default_path, stats_text
 from aicmo_core.errors import Problem
 from aicmo_core.findings import Severity
@@ -283,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", metavar="CODE|RULE")
     explain.set_defaults(handler=command_explain)
+
+    add_generation_commands(commands)
 
     stats = commands.add_parser("stats", help="pass and regeneration rates of generated sections")
     stats.add_argument("--format", choices=("text", "json"), default="text")

@@ -118,7 +118,9 @@ class Bench:
 
     def open(self, uri: str, text: str) -> None:
         self.client.text_document_did_open(
-            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text))
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+            )
         )
 
     async def edit_latencies(self, uri: str, text: str, edits: int) -> list[float]:

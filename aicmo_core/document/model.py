@@ -15,7 +15,7 @@ from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.document.blocks import Block, ChunkInfo, Heading, Table, analyze_chunk
 from aicmo_core.document.matching import _MATCHERS, HeadingMatch, matcher_for
 from aicmo_core.document.preprocess import Directive, FrontMatter, Preprocessed, _load_yaml, preprocess
-from aicmo_core.document.text import line_key, strip_heading_markup
+from aicmo_core.document.text import line_key, normalize_heading, strip_heading_markup
 from aicmo_core.spans import LineIndex, Span
 
 MDX_SUFFIXES = (".mdx",)
@@ -388,8 +388,10 @@ def is_mdx_path(path: str) -> bool:
 
 
 def clear_caches() -> None:
-    """Forget what earlier checks kept (parsed chunks, front matter, heading matchers), so the next
-    check is a cold one. For measurements and tests: the caches are bounded and never need it."""
+    """Forget what earlier checks kept (parsed chunks, front matter, heading matchers, normalised
+    headings), so the next check is a cold one. For measurements and tests: the caches are bounded
+    and never need it."""
     analyze_chunk.cache_clear()
     _load_yaml.cache_clear()
     _MATCHERS.clear()
+    normalize_heading.cache_clear()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # A word is a run of letters or digits, optionally joined by an apostrophe, hyphen, dot, comma or
 # slash to more letters or digits: "don't", "e-commerce", "3.5", "1,500", "24/7" are one word each.
@@ -70,7 +71,11 @@ def mask_inline(text: str) -> str:
 # Sentence ends: terminal punctuation, optional closing quotes or brackets, then whitespace and the
 # start of a new sentence (a capital, digit, quote, bracket or emphasis marker).
 # A hard line break (two trailing spaces or a backslash) also ends one: "**Spend:** $90K  " lines.
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'’”)\]*_]*(?=\s+[\"'‘“(\[*_]*[^\W_a-z])|(?<=\S)(?= {2,}\n)|(?<=\S)\\(?=\n)")
+# The lookbehinds follow the lookahead or the backslash so that the regex engine only tests them
+# where a hard break can be; most paragraphs have none, and then the first alternative alone (about
+# five times faster than all three) finds the same ends.
+_PUNCTUATION_END_RE = re.compile(r"[.!?…]+[\"'’”)\]*_]*(?=\s+[\"'‘“(\[*_]*[^\W_a-z])")
+_SENTENCE_END_RE = re.compile(_PUNCTUATION_END_RE.pattern + r"|(?= {2,}\n)(?<=\S)|\\(?<=\S\\)(?=\n)")
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -136,7 +141,8 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     length = len(text)
     while start < length and text[start].isspace():
         start += 1
-    for match in _SENTENCE_END_RE.finditer(text):
+    ends = _SENTENCE_END_RE if "  \n" in text or "\\\n" in text else _PUNCTUATION_END_RE
+    for match in ends.finditer(text):
         end = match.end()
         if end <= start:
             continue
@@ -195,6 +201,7 @@ class _FoldTable(dict[int, str]):
 _FOLD = _FoldTable()
 
 
+@lru_cache(maxsize=4096)  # the same headings, labels and required names come back on every check
 def normalize_heading(text: str) -> str:
     """Lower-case words of a heading, without numbering, emoji, punctuation; "&" reads "and".
 

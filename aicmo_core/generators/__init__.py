@@ -15,6 +15,17 @@ from aicmo_core.generators.base import (
     create_generator,
     register_generator,
 )
+from aicmo_core.generators.template import TemplateGenerator  # registers "template"
+
+
+@register_generator("openai")
+def _openai_generator(settings: GeneratorSettings) -> Generator:
+    """The ``openai`` generator, imported on first use: the SDK takes about half a second to import,
+    which every ``aicmo check`` and every language server start would pay."""
+    from aicmo_core.generators.openai_generator import OpenAIGenerator  # noqa: PLC0415 (lazy on purpose)
+
+    return OpenAIGenerator(settings)
+
 
 __all__ = [
     "GENERATORS",
@@ -28,6 +39,7 @@ __all__ = [
     "Mode",
     "Neighbour",
     "Reason",
+    "TemplateGenerator",
     "create_generator",
     "register_generator",
 ]

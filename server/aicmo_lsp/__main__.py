@@ -16,9 +16,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
     parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP address instead")
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--log-file", metavar="PATH", help="log here instead of stderr (also: AICMO_LOG_FILE)")
     parser.add_argument("--version", action="version", version=f"aicmo-lsp {__version__}")
     args = parser.parse_args(argv)
-    setup_logging(args.log_level)
+    setup_logging(args.log_level, args.log_file)
     server = create_server()
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")

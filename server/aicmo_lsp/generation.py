@@ -20,6 +20,7 @@ from uuid import uuid4
 from lsprotocol import types
 
 from aicmo_core.check import ReportResult, SectionResult
+from aicmo_core.decisions import DecisionLog, DecisionRecord, ReasonCode, document_reason, run_records
 from aicmo_core.enforce import OnExhausted, Outcome, Policy, default_chain, enforce
 from aicmo_core.findings import Status
 from aicmo_core.generators.base import Generator, GeneratorSettings, Mode, create_generator
@@ -48,6 +49,7 @@ class GenerationService:
         self.api_key: str | None = None  # handed over by the editor; never logged or stored
         self.progress_tasks: dict[str, asyncio.Task[Any]] = {}
         self.busy: set[str] = set()
+        self.decisions = DecisionLog()
 
     # ------------------------------------------------------------------ generators
     def key(self) -> str | None:
@@ -124,6 +126,7 @@ class GenerationService:
         progress.end("Done")
         bodies = {job.section_id: outcome.body for job, outcome in finished if outcome is not None and outcome.body}
         applied, missing = await self.apply(uri, bodies) if bodies else (False, [])
+        await self.log(result, finished, applied, missing)
         summary = [self.describe(job, outcome, job.section_id in missing) for job, outcome in finished]
         for message, kind in summary:
             if kind is not None:
@@ -140,6 +143,27 @@ class GenerationService:
                 for job, outcome in finished
             ],
         }
+
+    async def log(
+        self,
+        result: ReportResult,
+        finished: Sequence[tuple[SectionJob, Outcome | None]],
+        applied: bool,
+        missing: list[str],
+    ) -> None:
+        """The decision log of this action (in a worker thread: a locked database must not stall the editor)."""
+        assert result.pack is not None
+        run_id = uuid4()
+        records = []
+        for job, outcome in finished:
+            if outcome is None:
+                continue
+            document = document_reason(outcome)
+            if outcome.body is not None and (not applied or job.section_id in missing):
+                document = ReasonCode.DOCUMENT_CHANGED
+            records += run_records(run_id, result.pack.key, job.section_id, job.mode, outcome, document=document)
+        if records:
+            await asyncio.get_running_loop().run_in_executor(None, _record_all, self.decisions, records)
 
     def describe(self, job: SectionJob, outcome: Outcome | None, missing: bool) -> tuple[str, types.MessageType | None]:
         """The message for the writer about one section, and its kind (None: say nothing)."""
@@ -242,6 +266,11 @@ class Progress:
         self.tasks.pop(self.token, None)
         if self.enabled:
             self.server.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+
+
+def _record_all(log: DecisionLog, records: Sequence[DecisionRecord]) -> None:
+    for record in records:
+        log.record(record)
 
 
 def workspace_edit(

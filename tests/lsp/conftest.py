@@ -272,3 +272,15 @@ def summary(diagnostics: list[types.Diagnostic]) -> list[tuple[str, str, str]]:
         )
         for d in diagnostics
     ]
+
+
+@pytest.fixture(autouse=True)
+def decision_log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+    """The server (started after this fixture) writes its decision log here, never in the user's folder.
+    A test marked ``server_log`` also gets the server's log in ``tmp_path / "server.log"``."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("AICMO_DATA_DIR", str(folder))
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    if request.node.get_closest_marker("server_log"):
+        monkeypatch.setenv("AICMO_LOG_FILE", str(tmp_path / "server.log"))
+    return folder

@@ -1,0 +1,275 @@
+"""What a model is told: a :class:`GenerationRequest` turned into chat messages within a token budget.
+
+The prompt has two messages. The *system* message holds the instructions (what to write and what
+never to write). The *user* message holds, in this order: the task, the benchmark spelled out as
+explicit constraints, the client's brief, the writer's current text, the neighbouring sections and,
+on a retry, what the last attempt got wrong.
+
+When the prompt is over budget it is cut in this order, and only as far as needed: the neighbours
+are shortened (the end of the section before, the start of the section after: the parts that touch
+the section being written), then dropped; then, as a last resort, the middle of the current text is
+left out. The instructions, the constraints, the brief and the failures are never cut: a prompt of
+those alone may exceed the budget, and is sent as it is.
+
+No tokenizer is available offline, so tokens are estimated: one token per four ASCII characters
+(rounded up), which is close for English prose with OpenAI's tokenizers, and one token per
+non-ASCII character, which errs on the safe side for other scripts; plus a few tokens per message
+for the chat format.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from aicmo_core.benchmarks.models import SectionBenchmark, SectionFormat
+from aicmo_core.generators.base import GenerationRequest, Mode
+
+DEFAULT_TOKEN_BUDGET = 8000
+ASCII_CHARS_PER_TOKEN = 4
+MESSAGE_OVERHEAD_TOKENS = 4  # role and separators of one chat message
+REPLY_PRIMING_TOKENS = 3  # the start of the assistant's reply
+# A neighbour cut shorter than this says too little to be worth its tokens: drop it instead.
+MIN_NEIGHBOUR_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    role: Literal["system", "user"]
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """The messages to send, their estimated size, and what was cut to fit the budget."""
+
+    messages: tuple[Message, ...]
+    estimated_tokens: int
+    trimmed: tuple[str, ...] = ()  # in order: "neighbours shortened", "neighbours dropped", "current text trimmed"
+
+    @property
+    def system(self) -> str:
+        return self.messages[0].content
+
+    @property
+    def user(self) -> str:
+        return self.messages[-1].content
+
+
+def estimate_tokens(text: str) -> int:
+    """Approximate tokens of ``text``: ASCII characters / 4 (rounded up) + one per other character."""
+    ascii_chars = len(text.encode("ascii", "ignore"))
+    return math.ceil(ascii_chars / ASCII_CHARS_PER_TOKEN) + (len(text) - ascii_chars)
+
+
+def estimate_messages(messages: tuple[Message, ...]) -> int:
+    return sum(estimate_tokens(m.content) + MESSAGE_OVERHEAD_TOKENS for m in messages) + REPLY_PRIMING_TOKENS
+
+
+# ---------------------------------------------------------------------------------------- the parts
+
+
+def instructions(request: GenerationRequest) -> str:
+    """The system message: the role, the output's shape, and what this mode may change."""
+    section = request.section
+    sub = request.sub_heading
+    lines = [
+        f"You are a senior marketing strategist writing one section of a client report for {request.brief.brand}.",
+        f'Output only the body of the section "{section.label}", in Markdown:',
+        "- no section heading: the report already has it;",
+        f"- sub-headings are `{sub}` headings (deeper ones may follow); never a heading with fewer than "
+        f"{len(sub)} `#`;",
+        "- no code fences around the answer, no preamble, no closing remarks, no notes about the task;",
+        "- no placeholders such as [Brand] or 'insert ...': use the brief's facts, or write around a missing one.",
+    ]
+    if request.mdx:
+        lines.append("- the report is MDX: write plain Markdown, no JSX, no import or export lines.")
+    lines.append(f"Task: {task(request)}")
+    lines.append("Your answer is checked automatically against every constraint listed; one miss rejects it.")
+    return "\n".join(lines)
+
+
+def task(request: GenerationRequest) -> str:
+    if request.mode is Mode.EXPAND:
+        target = f" until the section has about {request.target_words} words" if request.target_words else ""
+        return (
+            "expand the current text. Keep every sentence of it verbatim and in the same order, and add to it"
+            f" (new sentences, bullets or sub-headings before, between and after them){target}."
+        )
+    if request.mode is Mode.FIX:
+        return (
+            "fix the current text. Change only what the listed failures name and keep everything else exactly as it is."
+        )
+    return "write the section anew. Keep the facts of the current text, if any; its wording may change freely."
+
+
+def _quoted(items: tuple[str, ...]) -> str:
+    return ", ".join(f'"{item}"' for item in items)
+
+
+def _range(low: int, high: int | None, noun: str = "") -> str:
+    suffix = f" {noun}" if noun else ""
+    if high == 0:
+        return "none"
+    if high is None:
+        return f"at least {low}{suffix}"
+    if low == high:
+        return f"exactly {low}{suffix}"
+    if low == 0:
+        return f"at most {high}{suffix}"
+    return f"between {low} and {high}{suffix}"
+
+
+def constraints(section: SectionBenchmark, sub_heading: str = "###") -> str:
+    """The benchmark as a checklist the model can follow: every bound, phrase and pattern, verbatim."""
+    lines = [f"- Length: {_range(section.min_words, section.max_words, 'words')}."]
+    if section.min_bullets or section.max_bullets is not None:
+        lines.append(f"- List items (bulleted or numbered): {_range(section.min_bullets, section.max_bullets)}.")
+    if section.min_headings or section.max_headings is not None:
+        lines.append(
+            f"- Sub-headings (`{sub_heading}` or deeper): {_range(section.min_headings, section.max_headings)}."
+        )
+    if section.required_headings:
+        where = f"a `{sub_heading}` sub-heading"
+        if section.format is SectionFormat.TABLE:
+            where += " or a table column header"
+        lines.append(
+            f"- Required sub-headings, each as {where} containing these words: {_quoted(section.required_headings)}."
+        )
+    if section.required_substrings:
+        lines.append(f"- Required phrases, each verbatim at least once: {_quoted(section.required_substrings)}.")
+    if section.forbidden_substrings:
+        lines.append(f"- Forbidden phrases, in any letter case: {_quoted(section.forbidden_substrings)}.")
+    if section.forbidden_regex:
+        patterns = ", ".join(f"`{pattern}`" for pattern in section.forbidden_regex)
+        lines.append(f"- Forbidden patterns (Python regular expressions; no text may match): {patterns}.")
+    if section.max_avg_sentence_length is not None:
+        lines.append(f"- Sentences: at most {section.max_avg_sentence_length:g} words on average.")
+    lines.append(
+        f"- Repetition: at most {section.max_repeated_line_ratio:.0%} of lines may repeat an earlier line"
+        " word for word."
+    )
+    if section.format is SectionFormat.TABLE:
+        lines.append("- Format: include a Markdown table (a header row, a `|---|` delimiter row, then rows).")
+    elif section.format is SectionFormat.LIST:
+        lines.append("- Format: include a Markdown list.")
+    return "\n".join(lines)
+
+
+def _brief(request: GenerationRequest) -> str:
+    fields = request.brief.fields
+    if not fields:
+        return "(none given: do not invent names, figures or dates)"
+    return "\n".join(f"- {key}: {value}" for key, value in fields.items())
+
+
+def _failures(request: GenerationRequest) -> str | None:
+    if not request.failures:
+        return None
+    if request.attempt > 1:
+        title = "What your last attempt got wrong (fix every one)"
+    else:
+        title = "What the current text gets wrong (fix every one)"
+    items = "\n".join(f"- {f.message} ({f.code} {f.rule})" for f in request.failures)
+    return f"## {title}\n{items}"
+
+
+def _cut_words(text: str, limit: int, *, keep: Literal["head", "tail"]) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis where it was cut."""
+    if len(text) <= limit:
+        return text
+    if keep == "head":
+        cut = text[:limit].rsplit(None, 1)[0] if " " in text[:limit] else text[:limit]
+        return cut.rstrip() + " …"
+    cut = text[-limit:].split(None, 1)[-1] if " " in text[-limit:] else text[-limit:]
+    return "… " + cut.lstrip()
+
+
+def trim_middle(text: str, limit: int) -> str:
+    """``text`` in at most about ``limit`` characters: its start and end, with a note where the middle was."""
+    if len(text) <= limit:
+        return text
+    half = max(limit // 2, 0)
+    head = _cut_words(text, half, keep="head").removesuffix(" …") if half else ""
+    tail = _cut_words(text, half, keep="tail").removeprefix("… ") if half else ""
+    left_out = len(text[len(head) : len(text) - len(tail)].split())
+    return f"{head}\n\n[… {left_out} words of the current text left out here to fit the prompt …]\n\n{tail}".strip()
+
+
+# ------------------------------------------------------------------------------------ the assembly
+
+
+def _user_message(
+    request: GenerationRequest, current: str, before: str | None, after: str | None, sub_heading: str
+) -> str:
+    section = request.section
+    parts = [f'## Section\n"{section.label}" (id `{section.id}`) of the report type "{request.pack.label}".']
+    if section.description:
+        parts[0] += f"\nPurpose: {section.description}"
+    parts.append(f"## Constraints\n{constraints(section, sub_heading)}")
+    parts.append(f"## Brief\n{_brief(request)}")
+    parts.append(f"## Current text\n<current_text>\n{current or '(empty)'}\n</current_text>")
+    if before is not None and request.before is not None:
+        parts.append(f'## The section before: "{request.before.heading}"\n<before>\n{before}\n</before>')
+    if after is not None and request.after is not None:
+        parts.append(f'## The section after: "{request.after.heading}"\n<after>\n{after}\n</after>')
+    failures = _failures(request)
+    if failures:
+        parts.append(failures)
+    return "\n\n".join(parts)
+
+
+def build_prompt(request: GenerationRequest, token_budget: int = DEFAULT_TOKEN_BUDGET) -> Prompt:
+    """The messages for ``request``, cut to ``token_budget`` estimated tokens as the module explains."""
+    system = Message("system", instructions(request))
+    current_full = request.current_body.strip()
+    before_full = request.before.body.strip() if request.before is not None else None
+    after_full = request.after.body.strip() if request.after is not None else None
+
+    def render(current: str, neighbour_limit: int | None, trimmed: tuple[str, ...]) -> Prompt:
+        if neighbour_limit is None:
+            before, after = None, None
+        else:
+            before = _cut_words(before_full, neighbour_limit, keep="tail") if before_full is not None else None
+            after = _cut_words(after_full, neighbour_limit, keep="head") if after_full is not None else None
+        user = Message("user", _user_message(request, current, before, after, request.sub_heading))
+        messages = (system, user)
+        return Prompt(messages, estimate_messages(messages), trimmed)
+
+    longest_neighbour = max(len(before_full or ""), len(after_full or ""))
+    prompt = render(current_full, longest_neighbour, ())
+    if prompt.estimated_tokens <= token_budget:
+        return prompt
+    if longest_neighbour > MIN_NEIGHBOUR_CHARS:
+        shortened = _largest_fitting(
+            lambda limit: render(current_full, limit, ("neighbours shortened",)),
+            MIN_NEIGHBOUR_CHARS,
+            longest_neighbour,
+            token_budget,
+        )
+        if shortened is not None:
+            return shortened
+    dropped: tuple[str, ...] = ("neighbours dropped",) if before_full is not None or after_full is not None else ()
+    prompt = render(current_full, None, dropped)
+    if prompt.estimated_tokens <= token_budget:
+        return prompt
+    trimmed = (*dropped, "current text trimmed")
+    fitting = _largest_fitting(
+        lambda limit: render(trim_middle(current_full, limit), None, trimmed), 0, len(current_full), token_budget
+    )
+    return fitting if fitting is not None else render(trim_middle(current_full, 0), None, trimmed)
+
+
+def _largest_fitting(make: Callable[[int], Prompt], low: int, high: int, budget: int) -> Prompt | None:
+    """The prompt ``make(limit)`` for the largest ``limit`` in ``[low, high]`` that fits ``budget``."""
+    best: Prompt | None = None
+    while low <= high:
+        middle = (low + high) // 2
+        prompt = make(middle)
+        if prompt.estimated_tokens <= budget:
+            best, low = prompt, middle + 1
+        else:
+            high = middle - 1
+    return best

@@ -1,0 +1,24 @@
+"""The speed benchmark still runs. Speed itself is never asserted here: it depends on the machine
+(numbers are in perf/RESULTS.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_bench_check_quick_prints_its_table() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "perf" / "bench_check.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "| kind | size | runs | floor median ms |" in result.stdout
+    assert "| md | 1" in result.stdout and "| mdx | 1" in result.stdout
