@@ -119,7 +119,7 @@ def _prose_block(kind: str, line: int, end_line: int, content: str, source_lines
     return Block(kind, line, end_line, masked, _prefixes(source_lines, line, content), words, sentences)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)  # a few 5 MB reports open at once still re-parse only what changed
 def analyze_chunk(text: str, mdx: bool) -> ChunkInfo:
     """Parse one chunk of masked report text and collect its blocks."""
     tokens: list[Token] = _PARSERS[mdx].parse(text)
