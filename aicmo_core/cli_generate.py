@@ -18,7 +18,6 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 from uuid import uuid4
 
@@ -29,17 +28,16 @@ from ruamel.yaml.error import YAMLError
 
 from aicmo_core.check import ReportResult, SectionResult
 from aicmo_core.decisions import DecisionLog, document_reason, run_records
-from aicmo_core.enforce import OnExhausted, Outcome, Policy, default_chain, enforce, section_text
+from aicmo_core.enforce import OnExhausted, Outcome, Policy, default_chain, enforce
 from aicmo_core.findings import Status
 from aicmo_core.generators.base import (
-    Brief,
     GenerationRequest,
     Generator,
     GeneratorSettings,
     Mode,
-    Neighbour,
     create_generator,
 )
+from aicmo_core.reports import compose_report, new_report_requests
 from aicmo_core.rewrite import TextEdit, apply_edits, expand_target, find_section, generation_request, replace_body
 from aicmo_core.workspace import Workspace
 
@@ -218,14 +216,6 @@ def _read_brief(path: Path) -> dict[str, object]:
     return {str(key): value for key, value in data.items()}
 
 
-def _front_matter(pack: str, brief: dict[str, object]) -> str:
-    yaml = YAML()  # round-trip mode keeps the brief's order: pack first, then the writer's fields
-    yaml.default_flow_style = False
-    buffer = StringIO()
-    yaml.dump({"pack": pack, **{k: v for k, v in brief.items() if k != "pack"}}, buffer)
-    return f"---\n{buffer.getvalue()}---\n"
-
-
 def command_new(args: argparse.Namespace) -> int:
     output = Path(args.output)
     try:
@@ -246,35 +236,11 @@ def command_new(args: argparse.Namespace) -> int:
             f"aicmo: unknown pack {args.pack!r}; known packs: {', '.join(sorted(options.packs.packs))}", file=sys.stderr
         )
         return EXIT_USAGE
-    brief = Brief.from_front_matter(brief_data)
-    mdx = output.suffix.lower() == ".mdx"
-    jobs = [
-        Job(
-            section.id,
-            section.label,
-            GenerationRequest(
-                pack=pack,
-                section=section,
-                mode=Mode.REGENERATE,
-                brief=brief,
-                before=Neighbour(pack.sections[n - 1].id, pack.sections[n - 1].label, "") if n else None,
-                after=Neighbour(pack.sections[n + 1].id, pack.sections[n + 1].label, "")
-                if n + 1 < len(pack.sections)
-                else None,
-                mdx=mdx,
-            ),
-            section.label,
-        )
-        for n, section in enumerate(pack.sections)
-    ]
+    requests = new_report_requests(pack, brief_data, mdx=output.suffix.lower() == ".mdx")
+    jobs = [Job(request.section.id, request.section.label, request, request.section.label) for request in requests]
     outcomes = asyncio.run(_run_jobs(jobs, generators, policy))
     passed = _report(jobs, outcomes, written=True)
-    parts = [_front_matter(pack.key, brief_data)]
-    title = str(brief_data.get("title") or f"{brief.brand}: {pack.label}")
-    parts.append(f"\n# {title}\n")
-    for job, outcome in zip(jobs, outcomes, strict=True):
-        parts.append("\n" + section_text(job.heading, outcome.body or "", level=2))
-    text = "".join(parts)
+    text = compose_report(pack, brief_data, outcomes)
     _write_atomically(output, text)
     result, _ = workspace.check_text(text, output)
     print(f"wrote {output}: {len(jobs)} sections, report {result.status.value}", file=sys.stderr)

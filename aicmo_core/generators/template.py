@@ -1204,6 +1204,9 @@ class _Writer:
                 continue
             self.used_keys.add(line_key(" ".join(row)))
             rows.append(row)
+        # A short section cannot afford many rows: keep the header and at least one row.
+        while len(rows) > 2 and sum(count_words(" ".join(row)) for row in rows) > budget:
+            self.used_keys.discard(line_key(" ".join(rows.pop())))
         return rows
 
     def _calendar(self, columns: Sequence[str], budget: int) -> list[list[str]]:
@@ -1277,7 +1280,10 @@ class _Writer:
                     group.paragraphs.append([opening])
         if table_rows is not None:
             reserve = sum(1 for _ in groups) * 14 + bullets * 11
-            intro.table = self.table(table_rows, max(target - self.words - reserve, 80))
+            budget = max(target - self.words - reserve, 80)
+            # ... but never more than the section's maximum leaves room for.
+            budget = max(min(budget, high - self.words - reserve // 2), 10)
+            intro.table = self.table(table_rows, budget)
             for row in intro.table:
                 self.count(" ".join(row))
         holders = [g for g in groups if g.heading is not None] or [intro]

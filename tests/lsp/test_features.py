@@ -128,6 +128,10 @@ async def test_status_notification_counts_sections(client: LanguageClient, works
         "sections": {"total": 3, "passed": 0, "warned": 0, "failed": 2, "missing": 1, "unknown": 0},
         "errors": 6,
         "warnings": 0,
+        "failing": [
+            {"section": "overview", "label": "Overview", "line": 6, "errors": 4},
+            {"section": "channels", "label": "Channel Plan", "line": 10, "errors": 1},
+        ],
     }
     passing = open_document(client, workspace / "passing.md")
     status = await rec.status_for(passing, 1)

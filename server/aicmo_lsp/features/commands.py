@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
-from aicmo_core.generators.base import Mode
+from aicmo_core.check import CheckOptions
+from aicmo_core.decisions import stats_text
+from aicmo_core.enforce import Outcome, enforce
+from aicmo_core.generators.base import GenerationRequest, Mode
+from aicmo_core.reports import compose_report, new_report_requests, set_pack_edit
 from aicmo_core.rewrite import find_section
+from aicmo_core.rules.registry import RULES
 from aicmo_core.summary import lens_title
-from aicmo_lsp.app import AicmoLanguageServer
+from aicmo_lsp.app import AicmoLanguageServer, uri_to_path
 from aicmo_lsp.features.code_actions import GENERATE_SECTION_COMMAND, REGENERATE_ALL_COMMAND
 from aicmo_lsp.features.code_lens import SHOW_SECTION_COMMAND
-from aicmo_lsp.generation import GenerationService, SectionJob, failing, section_job
+from aicmo_lsp.generation import GenerationService, SectionJob, failing, section_job, workspace_edit
+from aicmo_lsp.settings import Settings
 
 REVALIDATE_COMMAND = "aicmo.revalidate"
 
 
 SET_SECRETS_NOTIFICATION = "aicmo/setSecrets"
+LIST_PACKS_COMMAND = "aicmo.listPacks"
+LIST_RULES_COMMAND = "aicmo.listRules"
+STATS_COMMAND = "aicmo.stats"
+SET_PACK_COMMAND = "aicmo.setPack"
+NEW_REPORT_COMMAND = "aicmo.newReport"
+
+
+async def engine_options(ls: AicmoLanguageServer, uri: str) -> CheckOptions:
+    """Check options for a document (its settings and nearest aicmo.toml), or the workspace root."""
+    root = ls.root_path(uri) if uri else (Path(ls.workspace.root_path) if ls.workspace.root_path else Path.cwd())
+    settings = await ls.settings_for(uri) if uri else Settings()
+    path = uri_to_path(uri) if uri else None
+    return ls.engine(settings, root).options_for(path or (root or Path.cwd()) / "report.md")[0]
 
 
 def register(server: AicmoLanguageServer) -> None:
@@ -63,6 +84,87 @@ def register(server: AicmoLanguageServer) -> None:
             service.tell(types.MessageType.Info, "aicmo: no failing sections to regenerate")
             return {"applied": False, "reason": "nothing fails"}
         return await service.run(uri, jobs, f"Regenerating {len(jobs)} failing sections")
+
+    @server.command(LIST_PACKS_COMMAND)
+    async def list_packs(ls: AicmoLanguageServer, options: dict[str, Any]) -> list[dict[str, Any]]:
+        """The packs a document can use (built-in, settings, its aicmo.toml), with their sections."""
+        packs = (await engine_options(ls, str(options.get("uri") or ""))).packs.packs
+        return [
+            {
+                "key": pack.key,
+                "label": pack.label,
+                "sections": [{"id": section.id, "label": section.label} for section in pack.sections],
+            }
+            for pack in sorted(packs.values(), key=lambda p: p.label)
+        ]
+
+    @server.command(LIST_RULES_COMMAND)
+    def list_rules(ls: AicmoLanguageServer, *args: Any) -> list[dict[str, str]]:
+        del args
+        return [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary, "doc": r.doc}
+            for r in RULES.values()
+        ]
+
+    @server.command(STATS_COMMAND)
+    async def stats(ls: AicmoLanguageServer, *args: Any) -> dict[str, Any]:
+        del args
+        log = service.decisions
+        computed = await asyncio.get_running_loop().run_in_executor(None, log.stats)
+        if computed.empty:
+            return {"text": f"No generation recorded yet (decision log: {log.path}).", "empty": True}
+        names = {code: rule.name for code, rule in RULES.items()}
+        return {"text": stats_text(computed, names) + f"\n\ndecision log: {log.path}", "empty": False}
+
+    @server.command(SET_PACK_COMMAND)
+    async def set_pack(ls: AicmoLanguageServer, options: dict[str, Any]) -> dict[str, Any]:
+        """Make the document's front matter name a pack (one edit, one undo step)."""
+        uri, key = str(options.get("uri", "")), str(options.get("pack", ""))
+        result = await ls.current_result(uri)
+        if result is None:
+            return {"applied": False, "reason": "document not open"}
+        edit = set_pack_edit(result.doc, key)
+        version = ls.workspace.get_text_document(uri).version
+        response = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(
+                edit=workspace_edit(ls, result, uri, version, [edit]), label=f"aicmo: use pack {key}"
+            )
+        )
+        return {"applied": response.applied}
+
+    @server.command(NEW_REPORT_COMMAND)
+    async def new_report(ls: AicmoLanguageServer, options: dict[str, Any]) -> dict[str, Any]:
+        """``{"pack", "brief": {...}, "uri"?, "mdx"?}``: a whole report from the generator chain."""
+        uri = str(options.get("uri") or "")
+        brief = options.get("brief") if isinstance(options.get("brief"), dict) else {}
+        assert isinstance(brief, dict)
+        engine = await engine_options(ls, uri)
+        pack = engine.packs.get(str(options.get("pack", "")))
+        if pack is None:
+            return {"text": None, "reason": f"unknown pack {options.get('pack')!r}"}
+        settings = await ls.settings_for(uri) if uri else Settings()
+        generators, policy = service.generators(settings.generator)
+        requests = new_report_requests(pack, brief, mdx=bool(options.get("mdx")))
+        progress = await service.begin_progress(f"Writing a {pack.label} report", len(requests))
+        done = 0
+
+        async def one(request: GenerationRequest) -> Outcome:
+            nonlocal done
+            outcome = await enforce(request, generators, policy)
+            done += 1
+            progress.report(f"{done}/{len(requests)}: {request.section.label}", done * 100 // len(requests))
+            return outcome
+
+        work = asyncio.ensure_future(asyncio.gather(*(one(r) for r in requests)))
+        progress.attach(work)
+        try:
+            outcomes = await work
+        except asyncio.CancelledError:
+            progress.end("Cancelled")
+            return {"text": None, "reason": "cancelled"}
+        progress.end("Done")
+        text = compose_report(pack, brief, outcomes)
+        return {"text": text, "passed": all(o.passed for o in outcomes)}
 
     @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
     def cancel_progress(ls: AicmoLanguageServer, params: types.WorkDoneProgressCancelParams) -> None:

@@ -5,7 +5,11 @@ Payload (documented in docs/lsp.md)::
     {"uri": str, "version": int | None, "pack": str | None, "packLabel": str | None,
      "status": "PASS" | "PASS_WITH_WARNINGS" | "FAIL" | "SKIPPED" | "CLOSED",
      "sections": {"total": int, "passed": int, "warned": int, "failed": int, "missing": int, "unknown": int},
-     "errors": int, "warnings": int}
+     "errors": int, "warnings": int,
+     "failing": [{"section": str, "label": str, "line": int, "errors": int}]}
+
+``failing`` lists the sections that fail, in document order, with the 0-based line of their heading,
+so a status bar can offer to jump to each.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from aicmo_core.check import ReportResult
+from aicmo_core.findings import Severity, Status
 from aicmo_core.summary import status_counts
 from aicmo_lsp.app import AicmoLanguageServer
 
@@ -30,6 +35,7 @@ def status_payload(uri: str, version: int | None, result: ReportResult | None, c
             "sections": {"total": 0, "passed": 0, "warned": 0, "failed": 0, "missing": 0, "unknown": 0},
             "errors": result.errors if result is not None else 0,
             "warnings": result.warnings if result is not None else 0,
+            "failing": [],
         }
     counts = status_counts(result)
     return {
@@ -48,6 +54,16 @@ def status_payload(uri: str, version: int | None, result: ReportResult | None, c
         },
         "errors": result.errors,
         "warnings": result.warnings,
+        "failing": [
+            {
+                "section": r.section.id,
+                "label": r.section.heading.title,
+                "line": r.section.start_line,
+                "errors": sum(1 for f in r.findings if f.severity is Severity.ERROR),
+            }
+            for r in result.sections
+            if r.section.benchmark is not None and r.status is Status.FAIL
+        ],
     }
 
 
