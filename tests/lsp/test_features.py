@@ -137,3 +137,27 @@ async def test_status_notification_counts_sections(client: LanguageClient, works
     status = await rec.status_for(passing, 1)
     assert status["status"] == "PASS"
     assert status["sections"] == {"total": 3, "passed": 3, "warned": 0, "failed": 0, "missing": 0, "unknown": 0}
+
+
+async def test_provisional_text_gets_a_diagnostic_and_a_lens_until_it_passes(
+    client: LanguageClient, workspace: Path
+) -> None:
+    rec = recorder(client)
+    text = (
+        "---\npack: brief\n---\n## Overview\n\n<!-- aicmo:provisional fails: AIC111 min_bullets -->\n\n"
+        "Glow Botanicals sells clean skincare to women aged 25-40.\n\n### Goal\n\nRepeat orders.\n"
+    )
+    uri = open_document(client, workspace / "provisional.md", text=text)
+    diagnostics = await rec.diagnostics_for(uri, 1)
+    provisional = next(d for d in diagnostics if d.code == "AIC009")
+    assert provisional.range == rng(5, 0, 5, 52)
+    assert provisional.message == "provisional generated text; still fails: AIC111 min_bullets"
+    assert provisional.severity == types.DiagnosticSeverity.Warning
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
+    assert [lens.command.title for lens in lenses or [] if lens.command][:2] == [
+        "FAIL: 1 error, 1 warning, 11/8-60 words",
+        "Provisional: AIC111 min_bullets",
+    ]
+    # The writer adds the bullets: the section passes and the marker no longer raises anything.
+    change(client, uri, 2, [((11, 14, 11, 14), "\n\n- Audience: sensitive skin\n- Promise: short routines")])
+    assert [str(d.code) for d in await rec.diagnostics_for(uri, 2)] == ["AIC001", "AIC001"]

@@ -1,5 +1,6 @@
-"""Lenses above each section heading: its status, and for a failing section "Regenerate" and
-"Expand" (which run only when clicked)."""
+"""Lenses above each section heading: its status, for a section holding provisional generated text
+what it still fails, and for a failing section "Regenerate" and "Expand" (which run only when
+clicked)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,18 @@ def register(server: AicmoLanguageServer) -> None:
                     ),
                 )
             )
+            provisional = next((f for f in section_result.findings if f.rule == "provisional"), None)
+            if provisional is not None:
+                lenses.append(
+                    types.CodeLens(
+                        range=span,
+                        command=types.Command(
+                            title=f"Provisional: {', '.join(str(code) for code in provisional.data.get('fails', ()))}",
+                            command=SHOW_SECTION_COMMAND,
+                            arguments=[uri, section.heading.line],
+                        ),
+                    )
+                )
             for mode in generation_modes(section_result):
                 if mode is Mode.FIX:
                     continue
