@@ -162,6 +162,8 @@ def command_fix(args: argparse.Namespace) -> int:
     result, problems = workspace.check_text(text, path, args.pack)
     for problem in problems:
         print(f"aicmo: configuration error: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
     if result.pack is None:
         print(f"aicmo: {path} names no known pack (front matter 'pack:', aicmo.toml or --pack)", file=sys.stderr)
         return EXIT_USAGE
@@ -230,6 +232,8 @@ def command_new(args: argparse.Namespace) -> int:
     options, problems = workspace.options_for(output.resolve())
     for problem in problems:
         print(f"aicmo: configuration error: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
     pack = options.packs.get(args.pack)
     if pack is None:
         print(

@@ -658,6 +658,20 @@ def document_reason(outcome: EnforcementOutcome) -> ReasonCode:
     return ReasonCode.APPLIED if outcome.passed else ReasonCode.PROVISIONAL
 
 
+def cancelled_record(run_id: UUID, pack: str, section_id: str, mode: Mode) -> DecisionRecord:
+    """The record of a section run the writer cancelled before it ended (nothing was applied)."""
+    return DecisionRecord(
+        run_id=run_id,
+        pack=pack,
+        section_id=section_id,
+        mode=mode,
+        attempt=0,
+        outcome=Outcome.CANCELLED,
+        decision_type=DecisionType.OUTCOME,
+        reason_code=ReasonCode.CANCELLED,
+    )
+
+
 def run_records(
     run_id: UUID, pack: str, section_id: str, mode: Mode, outcome: EnforcementOutcome, *, document: ReasonCode | None
 ) -> list[DecisionRecord]:

@@ -259,11 +259,11 @@ def _exhausted(trace: list[Candidate], policy: Policy, current_errors: int) -> O
     no better than the writer's own text (then the text is left alone: never made worse)."""
     with_text = [c for c in trace if c.body is not None and c.findings]
     why = "; ".join(f"{c.generator} #{c.attempt}: {c.message}" for c in trace) or "no generator configured"
-    if policy.on_exhausted is OnExhausted.NO_CHANGE or not with_text:
+    best = min(with_text, key=lambda c: (len(c.errors), len(c.findings), trace.index(c)), default=None)
+    if policy.on_exhausted is OnExhausted.NO_CHANGE or best is None or len(best.errors) >= current_errors:
         return Outcome(
             None, Quality.NO_CHANGE, tuple(trace), f"no generator wrote a passing section ({why}); text left as it was"
         )
-    best = min(with_text, key=lambda c: (len(c.errors), len(c.findings), trace.index(c)))
     assert best.body is not None
     body = f"{provisional_marker(best.errors)}\n\n{best.body}"
     return Outcome(

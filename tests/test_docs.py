@@ -1,7 +1,9 @@
-"""The documentation stays true: its links resolve, and it names every CLI option and rule."""
+"""The documentation stays true: its links resolve, and it names every CLI option, rule, editor setting,
+server command and decision log reason."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -11,8 +13,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from aicmo_lsp.features import code_actions, code_lens, commands
+from aicmo_lsp.settings import GeneratorConfig, Settings
 
+from aicmo_core.decisions import DecisionType, GroupStats, ReasonCode
 from aicmo_core.document.matching import GENERIC_WEIGHT, GENERIC_WORDS, SIMILARITY_THRESHOLD, STOP_WORDS
+from aicmo_core.enforce import Quality
 from aicmo_core.rules.registry import RULES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -124,13 +130,63 @@ def aicmo(*args: str) -> str:
     return result.stdout
 
 
+def help_options(command: str) -> set[str]:
+    """The options ``aicmo COMMAND --help`` lists."""
+    return set(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", aicmo(command, "--help")))
+
+
+def unmentioned(options: set[str], document: Path) -> list[str]:
+    text = document.read_text(encoding="utf-8")
+    return sorted(option for option in options if not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text))
+
+
 def test_cli_doc_mentions_every_check_option() -> None:
-    help_text = aicmo("check", "--help")
-    options = set(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", help_text))
-    assert {"--pack", "--format", "--jobs", "-j"} <= options, help_text
-    cli_doc = (DOCS / "cli.md").read_text(encoding="utf-8")
-    missing = sorted(option for option in options if not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", cli_doc))
+    options = help_options("check")
+    assert {"--pack", "--format", "--jobs", "-j"} <= options, options
+    missing = unmentioned(options, DOCS / "cli.md")
     assert not missing, f"docs/cli.md does not mention {missing}"
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [("fix", {"--section", "--mode", "--dry-run", "--generator"}), ("new", {"--pack", "--brief", "-o", "--force"})],
+)
+def test_generation_doc_mentions_every_fix_and_new_option(command: str, expected: set[str]) -> None:
+    options = help_options(command)
+    assert expected <= options, options
+    missing = unmentioned(options, DOCS / "generation.md")
+    assert not missing, f"docs/generation.md does not mention the aicmo {command} options {missing}"
+
+
+def test_generation_doc_names_every_decision_and_stat() -> None:
+    generation_doc = (DOCS / "generation.md").read_text(encoding="utf-8")
+    names = {code.value for code in ReasonCode} | {kind.value for kind in DecisionType}
+    names |= {quality.value for quality in Quality} | {field.name for field in dataclasses.fields(GroupStats)}
+    missing = sorted(name for name in names if f"`{name}`" not in generation_doc)
+    assert not missing, f"docs/generation.md does not name {missing}"
+
+
+def test_lsp_doc_names_every_setting() -> None:
+    lsp_doc = (DOCS / "lsp.md").read_text(encoding="utf-8")
+    settings = [field.alias for field in Settings.model_fields.values()]
+    generator = [f"generator.{field.alias}" for field in GeneratorConfig.model_fields.values()]
+    assert "defaultPack" in settings and "generator.baseUrl" in generator
+    missing = [name for name in settings + generator if not re.search(rf"`{re.escape(str(name))}[`.]", lsp_doc)]
+    assert not missing, f"docs/lsp.md does not document the settings {missing}"
+
+
+def test_lsp_doc_names_every_command_and_code_action_kind() -> None:
+    lsp_doc = (DOCS / "lsp.md").read_text(encoding="utf-8")
+    names = {
+        value
+        for module in (commands, code_actions, code_lens)
+        for name, value in vars(module).items()
+        if name.endswith(("_COMMAND", "_NOTIFICATION"))
+    }
+    names |= {str(getattr(kind, "value", kind)) for kind in code_actions.KINDS}
+    assert {"aicmo.generateSection", "aicmo/setSecrets", "source.fixAll.aicmo"} <= names
+    missing = sorted(name for name in names if f"`{name}`" not in lsp_doc)
+    assert not missing, f"docs/lsp.md does not document {missing}"
 
 
 def test_cli_doc_names_every_json_key() -> None:

@@ -20,7 +20,14 @@ from uuid import uuid4
 from lsprotocol import types
 
 from aicmo_core.check import ReportResult, SectionResult
-from aicmo_core.decisions import DecisionLog, DecisionRecord, ReasonCode, document_reason, run_records
+from aicmo_core.decisions import (
+    DecisionLog,
+    DecisionRecord,
+    ReasonCode,
+    cancelled_record,
+    document_reason,
+    run_records,
+)
 from aicmo_core.enforce import OnExhausted, Outcome, Policy, default_chain, enforce
 from aicmo_core.findings import Status
 from aicmo_core.generators.base import Generator, GeneratorSettings, Mode, create_generator
@@ -117,6 +124,9 @@ class GenerationService:
             finished = await work
         except asyncio.CancelledError:
             progress.end("Cancelled: nothing was changed")
+            run_id = uuid4()
+            cancelled = [cancelled_record(run_id, result.pack.key, job.section_id, job.mode) for job in jobs]
+            await asyncio.get_running_loop().run_in_executor(None, record_all, self.decisions, cancelled)
             return {"applied": False, "reason": "cancelled"}
         except Exception as exc:  # a generator bug must not leave the writer guessing
             log.exception("generation failed")
@@ -163,7 +173,7 @@ class GenerationService:
                 document = ReasonCode.DOCUMENT_CHANGED
             records += run_records(run_id, result.pack.key, job.section_id, job.mode, outcome, document=document)
         if records:
-            await asyncio.get_running_loop().run_in_executor(None, _record_all, self.decisions, records)
+            await asyncio.get_running_loop().run_in_executor(None, record_all, self.decisions, records)
 
     def describe(self, job: SectionJob, outcome: Outcome | None, missing: bool) -> tuple[str, types.MessageType | None]:
         """The message for the writer about one section, and its kind (None: say nothing)."""
@@ -268,7 +278,7 @@ class Progress:
             self.server.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
 
 
-def _record_all(log: DecisionLog, records: Sequence[DecisionRecord]) -> None:
+def record_all(log: DecisionLog, records: Sequence[DecisionRecord]) -> None:
     for record in records:
         log.record(record)
 

@@ -145,7 +145,9 @@ async def test_openai_answer_is_applied_and_the_key_never_leaks(
     assert b"Glow" not in stored
 
 
-async def test_cancelling_applies_nothing(client: LanguageClient, workspace: Path, fake_openai: FakeOpenAI) -> None:
+async def test_cancelling_applies_nothing(
+    client: LanguageClient, workspace: Path, fake_openai: FakeOpenAI, decision_log_dir: Path
+) -> None:
     use_openai(client, fake_openai)
     rec = recorder(client)
     fake_openai.reply(Reply.completion(GOOD_OVERVIEW, delay_s=5))
@@ -160,6 +162,9 @@ async def test_cancelling_applies_nothing(client: LanguageClient, workspace: Pat
     assert rec.applied == []
     assert rec.text(uri) == (workspace / "failing.md").read_text(encoding="utf-8")
     assert progress_kinds(client)[-1] == "end"
+    with sqlite3.connect(decision_log_dir / "decisions.sqlite3") as db:
+        rows = db.execute("SELECT section_id, decision_type, reason_code FROM decisions").fetchall()
+    assert rows == [("overview", "outcome", "cancelled")]
 
 
 async def test_typing_while_generating_keeps_the_typing(

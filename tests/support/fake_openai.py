@@ -12,8 +12,10 @@ request it receives (any method and path) so a test can assert what the client s
         assert server.requests[1].body["model"] == "gpt-test"
 
 The API is :class:`Reply` (what to answer), :class:`RecordedRequest` (what was asked), and
-:class:`FakeOpenAI` with ``base_url``, ``reply(...)``, ``requests``, ``pending`` and ``start()`` /
-``stop()``. When no reply is queued the server answers 418 with an ``error`` body naming the
+:class:`FakeOpenAI` with ``base_url``, ``reply(...)``, ``respond_with(...)``, ``requests``,
+``pending`` and ``start()`` / ``stop()``. When no reply is queued the server asks the responder set
+with ``respond_with`` (a function of the request, for many concurrent requests whose order is not
+known, such as one per section); without one it answers 418 with an ``error`` body naming the
 problem (a status the SDK does not retry), so a test that scripted too few replies fails loudly.
 """
 
@@ -23,13 +25,20 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
 CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: more simultaneous connections than that (one per
+    # section when many are generated at once) overflow it, and the kernel has the client retry
+    # its connect a whole second later.
+    request_queue_size = 128
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,7 @@ class RecordedRequest:
     body: Any  # the parsed JSON body, or None when it was empty or not JSON
     raw: bytes
     received_at: float  # time.monotonic() when the request was read
+    answered_at: float | None = None  # time.monotonic() just before the answer's body was sent (None until then)
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -113,6 +123,7 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._replies: deque[Reply] = deque()
+        self._responder: Callable[[RecordedRequest], Reply] | None = None
         self._requests: list[RecordedRequest] = []
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -133,6 +144,12 @@ class FakeOpenAI:
         with self._lock:
             self._replies.extend(replies)
 
+    def respond_with(self, responder: Callable[[RecordedRequest], Reply] | None) -> None:
+        """Answer each chat completions request that finds no queued reply with ``responder(request)``
+        (called in the request's own thread, so concurrent requests stay concurrent); None: 418 again."""
+        with self._lock:
+            self._responder = responder
+
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request received so far, in order (a copy)."""
@@ -146,7 +163,7 @@ class FakeOpenAI:
             return len(self._replies)
 
     def start(self) -> FakeOpenAI:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = _HTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         # A short poll interval: ``shutdown()`` waits up to one interval, and every test pays it.
@@ -174,12 +191,26 @@ class FakeOpenAI:
 
     # ------------------------------------------------------------------ serving
 
-    def _record(self, request: RecordedRequest) -> Reply | None:
+    def _record(self, request: RecordedRequest) -> tuple[int, Reply]:
+        """Record ``request``; its index in ``requests`` and the reply it gets."""
         with self._lock:
             self._requests.append(request)
+            index = len(self._requests) - 1
             if request.method != "POST" or request.path.split("?")[0] != CHAT_COMPLETIONS_PATH:
-                return Reply.error(404, f"fake_openai serves POST {CHAT_COMPLETIONS_PATH} only")
-            return self._replies.popleft() if self._replies else None
+                return index, Reply.error(404, f"fake_openai serves POST {CHAT_COMPLETIONS_PATH} only")
+            if self._replies:
+                return index, self._replies.popleft()
+            responder = self._responder
+        if responder is None:
+            return index, Reply.error(418, "fake_openai: no scripted reply left")
+        try:
+            return index, responder(request)
+        except Exception as exc:  # a broken responder must fail the test, not hang it
+            return index, Reply.error(418, f"fake_openai: the responder failed: {type(exc).__name__}: {exc}")
+
+    def _answered(self, index: int) -> None:
+        with self._lock:
+            self._requests[index] = replace(self._requests[index], answered_at=time.monotonic())
 
 
 def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
@@ -199,7 +230,7 @@ def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 raw,
                 time.monotonic(),
             )
-            reply = server._record(request) or Reply.error(418, "fake_openai: no scripted reply left")
+            index, reply = server._record(request)
             if reply.delay_s and server._stopping.wait(reply.delay_s):
                 return
             payload = reply.raw if reply.raw is not None else json.dumps(reply.json).encode()
@@ -210,6 +241,7 @@ def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
+                server._answered(index)  # before the body: the client cannot have read it earlier
                 self.wfile.write(payload)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from lsprotocol import types
 
 from aicmo_core.check import CheckOptions
-from aicmo_core.decisions import stats_text
+from aicmo_core.decisions import run_records, stats_text
 from aicmo_core.enforce import Outcome, enforce
 from aicmo_core.generators.base import GenerationRequest, Mode
 from aicmo_core.reports import compose_report, new_report_requests, set_pack_edit
@@ -19,7 +20,7 @@ from aicmo_core.summary import lens_title
 from aicmo_lsp.app import AicmoLanguageServer, uri_to_path
 from aicmo_lsp.features.code_actions import GENERATE_SECTION_COMMAND, REGENERATE_ALL_COMMAND
 from aicmo_lsp.features.code_lens import SHOW_SECTION_COMMAND
-from aicmo_lsp.generation import GenerationService, SectionJob, failing, section_job, workspace_edit
+from aicmo_lsp.generation import GenerationService, SectionJob, failing, record_all, section_job, workspace_edit
 from aicmo_lsp.settings import Settings
 
 REVALIDATE_COMMAND = "aicmo.revalidate"
@@ -143,7 +144,11 @@ def register(server: AicmoLanguageServer) -> None:
         if pack is None:
             return {"text": None, "reason": f"unknown pack {options.get('pack')!r}"}
         settings = await ls.settings_for(uri) if uri else Settings()
-        generators, policy = service.generators(settings.generator)
+        try:
+            generators, policy = service.generators(settings.generator)
+        except KeyError as exc:
+            service.tell(types.MessageType.Error, f"aicmo: {exc.args[0]}; check the setting aicmo.generator.chain")
+            return {"text": None, "reason": "unknown generator"}
         requests = new_report_requests(pack, brief, mdx=bool(options.get("mdx")))
         progress = await service.begin_progress(f"Writing a {pack.label} report", len(requests))
         done = 0
@@ -163,6 +168,13 @@ def register(server: AicmoLanguageServer) -> None:
             progress.end("Cancelled")
             return {"text": None, "reason": "cancelled"}
         progress.end("Done")
+        run_id = uuid4()
+        records = [
+            record
+            for request, outcome in zip(requests, outcomes, strict=True)
+            for record in run_records(run_id, pack.key, request.section.id, Mode.REGENERATE, outcome, document=None)
+        ]
+        await asyncio.get_running_loop().run_in_executor(None, record_all, service.decisions, records)
         text = compose_report(pack, brief, outcomes)
         return {"text": text, "passed": all(o.passed for o in outcomes)}
 

@@ -1,0 +1,128 @@
+"""The enforcement loop with scripted generators (a unit: the real generators have their own tests)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from aicmo_core.benchmarks.loader import load_packs
+from aicmo_core.enforce import OnExhausted, Policy, Quality, enforce, keeps_sentences, outline_problem
+from aicmo_core.generators.base import (
+    Brief,
+    Generation,
+    GenerationError,
+    GenerationRequest,
+    Mode,
+    Reason,
+)
+
+PACK = load_packs((Path(__file__).parent.parent / "fixtures" / "lsp" / "workspace" / "benchmarks",)).packs["brief"]
+OVERVIEW = PACK.sections[0]  # 8-60 words, at least 2 bullets, sub-heading "Goal", no "lorem ipsum"
+PASSING = "Glow Botanicals sells gentle skincare to women.\n\n- Audience: sensitive skin\n- Promise: short routines\n\n### Goal\n\nGrow repeat orders."
+TWO_ERRORS = "Glow Botanicals sells gentle skincare to women with sensitive skin."  # bullets and Goal missing
+
+
+@dataclass
+class Scripted:
+    """A generator that answers from a script: a body, or a GenerationError to raise."""
+
+    name: str
+    answers: list[str | GenerationError]
+    requests: list[GenerationRequest] = field(default_factory=list)
+
+    async def generate(self, request: GenerationRequest) -> Generation:
+        self.requests.append(request)
+        answer = self.answers.pop(0)
+        if isinstance(answer, GenerationError):
+            raise answer
+        return Generation(answer, prompt_tokens=10, completion_tokens=20)
+
+
+def request(mode: Mode = Mode.REGENERATE, body: str = "") -> GenerationRequest:
+    return GenerationRequest(pack=PACK, section=OVERVIEW, mode=mode, brief=Brief({"brand": "Glow"}), current_body=body)
+
+
+def run(req: GenerationRequest, *generators: Scripted, policy: Policy | None = None):  # type: ignore[no-untyped-def]
+    return asyncio.run(enforce(req, list(generators), policy or Policy(chain=tuple(g.name for g in generators))))
+
+
+def test_retry_names_the_failures_of_the_last_attempt() -> None:
+    model = Scripted("model", [TWO_ERRORS, PASSING])
+    outcome = run(request(), model)
+    assert outcome.quality is Quality.PASSED_AFTER_RETRY
+    assert outcome.body == PASSING
+    assert [f.code for f in model.requests[1].failures] == ["AIC111", "AIC131"]
+    assert [c.reason for c in outcome.trace] == [Reason.FAILED_BENCHMARK, None]
+
+
+def test_falls_back_along_the_chain_and_keeps_the_trace() -> None:
+    model = Scripted("model", [GenerationError(Reason.TIMED_OUT, "timed out after 60 s")])
+    backup = Scripted("backup", [PASSING])
+    outcome = run(request(), model, backup)
+    assert outcome.quality is Quality.FALLBACK_USED
+    assert outcome.body == PASSING
+    assert [(c.generator, c.reason) for c in outcome.trace] == [("model", Reason.TIMED_OUT), ("backup", None)]
+    assert "model #1: timed out after 60 s" in outcome.explanation
+
+
+def test_exhausted_chain_keeps_the_best_attempt_marked_provisional() -> None:
+    one_error = PASSING.replace("### Goal\n\n", "")
+    model = Scripted("model", [TWO_ERRORS, one_error])
+    outcome = run(request(body="Lorem ipsum."), model)  # the writer's text has 4 errors
+    assert outcome.quality is Quality.PROVISIONAL
+    assert outcome.body == "<!-- aicmo:provisional fails: AIC131 required_headings -->\n\n" + one_error
+
+
+def test_never_replaces_the_writers_text_with_something_no_better() -> None:
+    model = Scripted("model", [TWO_ERRORS, TWO_ERRORS])
+    outcome = run(request(body=TWO_ERRORS), model)
+    assert outcome.quality is Quality.NO_CHANGE
+    assert outcome.body is None
+
+
+def test_no_change_when_the_writer_asked_for_it() -> None:
+    model = Scripted("model", [TWO_ERRORS, TWO_ERRORS])
+    policy = Policy(chain=("model",), on_exhausted=OnExhausted.NO_CHANGE)
+    outcome = run(request(body="Lorem ipsum."), model, policy=policy)
+    assert (outcome.quality, outcome.body) == (Quality.NO_CHANGE, None)
+
+
+def test_expand_that_drops_the_writers_sentences_is_refused() -> None:
+    writer = "Glow Botanicals sells gentle skincare. It ships across Europe."
+    model = Scripted("model", [PASSING, writer + "\n\n" + PASSING])
+    outcome = run(request(Mode.EXPAND, writer), model)
+    assert outcome.trace[0].reason is Reason.BAD_ANSWER
+    assert outcome.trace[0].message == "the expanded text dropped or changed the writer's sentences"
+    assert outcome.body == writer + "\n\n" + PASSING
+
+
+def test_a_heading_that_would_split_the_section_is_refused() -> None:
+    model = Scripted("model", [PASSING + "\n\n## Next Steps\n\nShip it.", PASSING])
+    outcome = run(request(), model)
+    assert outcome.trace[0].reason is Reason.BAD_ANSWER
+    assert outcome.trace[0].message == "the text has a heading at the section's level or above ('Next Steps')"
+    assert outcome.quality is Quality.PASSED_AFTER_RETRY
+
+
+@pytest.mark.parametrize(
+    ("original", "candidate", "kept"),
+    [
+        ("One. Two.", "One.\n\nTwo. Three.", True),
+        ("One. Two.", "Two. One.", False),
+        ("One. Two.", "One. Too.", False),
+        ("", "Anything.", True),
+    ],
+)
+def test_keeps_sentences(original: str, candidate: str, kept: bool) -> None:
+    assert keeps_sentences(original, candidate) is kept
+
+
+def test_outline_problem_allows_deeper_headings() -> None:
+    assert outline_problem("### Goal\n\nText.", level=2) is None
+    assert (
+        outline_problem("# Title\n\nText.", level=2)
+        == "the text has a heading at the section's level or above ('Title')"
+    )
