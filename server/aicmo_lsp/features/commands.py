@@ -153,9 +153,12 @@ def register(server: AicmoLanguageServer) -> None:
         progress = await service.begin_progress(f"Writing a {pack.label} report", len(requests))
         done = 0
 
+        semaphore = asyncio.Semaphore(settings.generator.concurrency)
+
         async def one(request: GenerationRequest) -> Outcome:
             nonlocal done
-            outcome = await enforce(request, generators, policy)
+            async with semaphore:
+                outcome = await enforce(request, generators, policy)
             done += 1
             progress.report(f"{done}/{len(requests)}: {request.section.label}", done * 100 // len(requests))
             return outcome
