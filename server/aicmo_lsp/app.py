@@ -125,9 +125,14 @@ class AicmoLanguageServer(LanguageServer):
         raw: Any = self.pushed_settings if self.pushed_settings is not None else self.initialization_settings
         if self.supports_configuration:
             try:
+                # Shielded: a validation cancelled by the next keystroke (or by a settings change)
+                # must not cancel pygls's future for the request; the client's answer would then hit a
+                # cancelled future, and pygls shows the writer "Error in server: CANCELLED".
                 values = await asyncio.wait_for(
-                    self.workspace_configuration_async(
-                        types.ConfigurationParams(items=[types.ConfigurationItem(scope_uri=uri, section="aicmo")])
+                    asyncio.shield(
+                        self.workspace_configuration_async(
+                            types.ConfigurationParams(items=[types.ConfigurationItem(scope_uri=uri, section="aicmo")])
+                        )
                     ),
                     timeout=5,
                 )
@@ -234,12 +239,17 @@ class AicmoLanguageServer(LanguageServer):
             log.exception("validation of %s failed", uri)
 
     def revalidate_all(self) -> None:
+        """Forget every result (settings or benchmarks changed) and check the open reports again;
+        a client that pulls diagnostics is asked to pull them anew."""
         for uri in list(self.workspace.text_documents):
             state = self.docs.get(uri)
             if state is not None:
                 state.result = None
                 state.result_version = None
             self.schedule(uri, 0)
+        workspace = self.client_capabilities.workspace
+        if self.pull_diagnostics and workspace and workspace.diagnostics and workspace.diagnostics.refresh_support:
+            self.workspace_diagnostic_refresh(None)
 
     # ------------------------------------------------------------- config problems
     def publish_problems(self) -> None:

@@ -152,6 +152,8 @@ def pull_capabilities() -> types.ClientCapabilities:
     capabilities = client_capabilities("visual-studio-code")
     assert capabilities.text_document is not None
     capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities(dynamic_registration=False)
+    assert capabilities.workspace is not None
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
     return capabilities
 
 

@@ -197,3 +197,18 @@ async def test_multi_root_each_folder_has_its_toml_and_settings(
     assert draft_codes == ["AIC101", "AIC111", "AIC121", "AIC131", "AIC131", "AIC131", "AIC131", "AIC171"]
     assert (await rec.status_for(draft_uri, 1))["pack"] == "quick_social_basic"
     assert [d.code for d in await rec.diagnostics_for(failing, 1)] == FAILING_CODES
+
+
+async def test_pulling_client_is_asked_to_pull_again_after_a_settings_change(
+    pull_client: LanguageClient, workspace: Path
+) -> None:
+    uri = open_document(pull_client, workspace / "failing.md")
+    doc = types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri))
+    report = await pull_client.text_document_diagnostic_async(doc)
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    assert [d.code for d in report.items] == FAILING_CODES
+    settings_changed(pull_client, {"debounceMs": 0, "severityOverrides": {"AIC142": "off"}})
+    await recorder(pull_client).until(lambda: pull_client.diagnostic_refresh_count == 1)
+    report = await pull_client.text_document_diagnostic_async(doc)
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    assert [d.code for d in report.items] == [code for code in FAILING_CODES if code != "AIC142"]

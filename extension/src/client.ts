@@ -1,0 +1,247 @@
+// The language client's life: find the server, start it, restart it, hand it the API key.
+
+import * as vscode from 'vscode';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  State,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { DiagnosticsPuller } from './diagnosticsPull';
+import { onPythonInterpreterChange } from './pythonExtension';
+import { redactSecrets } from './redact';
+import { findServer } from './serverLaunch';
+import { StatusBar } from './statusBar';
+
+/** Also the prefix of the trace setting vscode-languageclient reads: `aicmo.trace.server`. */
+export const CLIENT_ID = 'aicmo';
+export const STATUS_NOTIFICATION = 'aicmo/status';
+export const SET_SECRETS_NOTIFICATION = 'aicmo/setSecrets';
+export const API_KEY_SECRET = 'aicmo.openaiApiKey';
+
+/** Markdown in files, MDX whether or not another extension contributes the `mdx` language, unsaved Markdown. */
+export const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'markdown' },
+  { scheme: 'file', language: 'mdx' },
+  { scheme: 'file', pattern: '**/*.mdx' },
+  { scheme: 'untitled', language: 'markdown' },
+];
+
+/** Settings whose change means a different server process. */
+const LAUNCH_SETTINGS = ['aicmo.server.path', 'aicmo.python.path'];
+
+/**
+ * An output channel that masks the API key: vscode-languageclient writes the server's stderr and,
+ * with `aicmo.trace.server`, every message (`aicmo/setSecrets` included) to it.
+ */
+function redactingChannel(channel: vscode.OutputChannel, secrets: () => Iterable<string>): vscode.OutputChannel {
+  return {
+    get name() {
+      return channel.name;
+    },
+    append: (value: string) => channel.append(redactSecrets(value, secrets())),
+    appendLine: (value: string) => channel.appendLine(redactSecrets(value, secrets())),
+    replace: (value: string) => channel.replace(redactSecrets(value, secrets())),
+    clear: () => channel.clear(),
+    show: (...args: unknown[]) => (channel.show as (...rest: unknown[]) => void)(...args),
+    hide: () => channel.hide(),
+    dispose: () => undefined, // the extension owns the channel; a stopped client must not close it
+  };
+}
+
+export class ServerManager implements vscode.Disposable {
+  readonly output: vscode.OutputChannel;
+  private readonly channel: vscode.OutputChannel;
+  private client: LanguageClient | undefined;
+  /** Whether `aicmo.server.path` or `aicmo.python.path` chose the server (or its failure). */
+  private chosenBySetting = false;
+  /** Every key handed to a server in this session, masked in the output channel. */
+  private readonly knownSecrets = new Set<string>();
+  /** The key the running server has ('' for none), so a change is sent once. */
+  private sentKey: string | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private secretsQueue: Promise<void> = Promise.resolve();
+  private readonly puller: DiagnosticsPuller;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private notFoundShown = false;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly statusBar: StatusBar,
+  ) {
+    this.output = vscode.window.createOutputChannel('aicmo');
+    this.channel = redactingChannel(this.output, () => this.knownSecrets);
+    this.puller = new DiagnosticsPuller(() => this.client);
+    this.subscriptions.push(
+      this.output,
+      this.puller,
+      context.secrets.onDidChange((event) => {
+        if (event.key === API_KEY_SECRET) {
+          void this.sendSecrets();
+        }
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (LAUNCH_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
+          this.log('The server settings changed; restarting the server.');
+          void this.restart();
+        }
+      }),
+    );
+    void onPythonInterpreterChange(() => {
+      if (!this.chosenBySetting) {
+        this.log("The Python extension's interpreter changed; restarting the server.");
+        void this.restart();
+      }
+    }).then((subscription) => subscription && this.subscriptions.push(subscription));
+  }
+
+  log(line: string): void {
+    this.output.appendLine(`[aicmo] ${line}`);
+  }
+
+  start(): Promise<void> {
+    return this.enqueue(() => this.startNow());
+  }
+
+  restart(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.stopNow();
+      this.notFoundShown = false;
+      await this.startNow();
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.enqueue(() => this.stopNow());
+  }
+
+  /** Runs a command of the server; undefined (after telling the writer) when it is not running or fails. */
+  async executeCommand(command: string, argument: unknown): Promise<unknown> {
+    await this.queue; // a restart in progress finishes first
+    const client = this.client;
+    if (client === undefined || client.state !== State.Running) {
+      const choice = await vscode.window.showErrorMessage(
+        'aicmo: the language server is not running.',
+        'Restart Server',
+        'Show Output',
+      );
+      if (choice === 'Restart Server') {
+        await this.restart();
+      } else if (choice === 'Show Output') {
+        this.output.show(true);
+      }
+      return undefined;
+    }
+    try {
+      return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`${command} failed: ${message}`);
+      void vscode.window.showErrorMessage(`aicmo: ${command} failed: ${message}`);
+      return undefined;
+    }
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(step, step);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async startNow(): Promise<void> {
+    const found = await findServer(this.context, (line) => this.log(line));
+    if (!('executable' in found)) {
+      this.chosenBySetting = found.fromSetting;
+      this.log(found.message);
+      if (!this.notFoundShown) {
+        this.notFoundShown = true;
+        void vscode.window.showErrorMessage(found.message, 'Open Settings').then((choice) => {
+          if (choice === 'Open Settings') {
+            void vscode.commands.executeCommand('workbench.action.openSettings', found.setting);
+          }
+        });
+      }
+      return;
+    }
+    this.chosenBySetting = found.origin === 'server-path' || found.origin === 'setting';
+    this.log(`Starting the server: ${found.description}`);
+    const serverOptions: ServerOptions = found.executable;
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: DOCUMENT_SELECTOR,
+      synchronize: { configurationSection: 'aicmo' },
+      outputChannel: this.channel,
+      traceOutputChannel: this.channel,
+      middleware: this.puller.middleware(),
+      // No `middleware.handleWorkDoneProgress`: the server's generation progress shows as VS Code's
+      // cancellable notification through vscode-languageclient's own progress handling.
+    };
+    const client = new LanguageClient(CLIENT_ID, 'aicmo', serverOptions, clientOptions);
+    client.onNotification(STATUS_NOTIFICATION, (params: unknown) => this.statusBar.update(params));
+    this.client = client;
+    this.sentKey = undefined;
+    try {
+      await client.start();
+    } catch (error) {
+      this.log(`The server did not start: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    await this.sendSecrets();
+  }
+
+  private async stopNow(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.sentKey = undefined;
+    this.statusBar.clear();
+    if (client === undefined) {
+      return;
+    }
+    try {
+      if (client.state !== State.Stopped) {
+        await client.stop(5000);
+      }
+    } catch (error) {
+      this.log(`Stopping the server: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    try {
+      await client.dispose(1000);
+    } catch {
+      // already stopped
+    }
+  }
+
+  /** Hands the stored API key to the running server when it differs from what the server has. */
+  sendSecrets(): Promise<void> {
+    // One at a time: storing a key both fires `secrets.onDidChange` and calls this directly.
+    this.secretsQueue = this.secretsQueue.then(
+      () => this.sendSecretsNow(),
+      () => this.sendSecretsNow(),
+    );
+    return this.secretsQueue;
+  }
+
+  private async sendSecretsNow(): Promise<void> {
+    const client = this.client;
+    if (client === undefined || client.state !== State.Running) {
+      return;
+    }
+    const key = (await this.context.secrets.get(API_KEY_SECRET)) ?? '';
+    if (key === this.sentKey || (key === '' && this.sentKey === undefined)) {
+      this.sentKey = key;
+      return;
+    }
+    if (key !== '') {
+      this.knownSecrets.add(key);
+    }
+    await client.sendNotification(SET_SECRETS_NOTIFICATION, { openaiApiKey: key });
+    this.sentKey = key;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    for (const subscription of this.subscriptions) {
+      subscription.dispose();
+    }
+  }
+}

@@ -1,0 +1,261 @@
+// The extension's own commands. Each one gathers what the writer picks and calls a server command;
+// the server does the work (generation, edits, packs, rules, stats).
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { API_KEY_SECRET, type ServerManager } from './client';
+import {
+  BRIEF_QUESTIONS,
+  ServerCommand,
+  briefFromAnswers,
+  failingPickEntries,
+  generateSectionArgs,
+  generationOutcomeMessage,
+  listPacksArgs,
+  newReportArgs,
+  packPickEntries,
+  parsePacks,
+  parseRules,
+  regenerateAllArgs,
+  ruleMarkdown,
+  rulePickEntries,
+  setPackArgs,
+  type GenerationMode,
+  type PackInfo,
+  type PickEntry,
+} from './commandArgs';
+import { SHOW_FAILING_COMMAND, type StatusBar } from './statusBar';
+
+export const Command = {
+  restartServer: 'aicmo.restartServer',
+  showOutput: 'aicmo.showOutput',
+  setOpenAiApiKey: 'aicmo.setOpenAiApiKey',
+  regenerateSectionAtCursor: 'aicmo.regenerateSectionAtCursor',
+  expandSectionAtCursor: 'aicmo.expandSectionAtCursor',
+  regenerateAllFailingSections: 'aicmo.regenerateAllFailingSections',
+  selectPackForFile: 'aicmo.selectPackForFile',
+  newReportFromPack: 'aicmo.newReportFromPack',
+  explainRule: 'aicmo.explainRule',
+  showGenerationStats: 'aicmo.showGenerationStats',
+  showFailingSections: SHOW_FAILING_COMMAND,
+  openExampleReport: 'aicmo.openExampleReport',
+} as const;
+
+function isReportEditor(editor: vscode.TextEditor | undefined): editor is vscode.TextEditor {
+  if (editor === undefined) {
+    return false;
+  }
+  const { document } = editor;
+  const markdownLike = document.languageId === 'markdown' || document.languageId === 'mdx' || document.uri.path.endsWith('.mdx');
+  return markdownLike && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled');
+}
+
+/** The active Markdown/MDX editor, or undefined after telling the writer to open one. */
+function reportEditor(): vscode.TextEditor | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (isReportEditor(editor)) {
+    return editor;
+  }
+  void vscode.window.showInformationMessage('aicmo: open a Markdown or MDX report first.');
+  return undefined;
+}
+
+async function pick<T>(entries: PickEntry<T>[], placeHolder: string): Promise<T | undefined> {
+  const chosen = await vscode.window.showQuickPick(entries, { placeHolder, matchOnDescription: true, matchOnDetail: true });
+  return chosen?.value;
+}
+
+async function openUntitled(content: string, language: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language, content });
+  await vscode.window.showTextDocument(document, { preview: false });
+}
+
+/** A file URI in the workspace folder of the active document (or the first folder), for per-folder settings. */
+function settingsUri(): string | undefined {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+  if (folder === undefined) {
+    return undefined;
+  }
+  const directory = active?.scheme === 'file' && vscode.workspace.getWorkspaceFolder(active) ? path.dirname(active.fsPath) : folder.uri.fsPath;
+  return vscode.Uri.file(path.join(directory, 'report.md')).toString();
+}
+
+export function registerCommands(context: vscode.ExtensionContext, server: ServerManager, statusBar: StatusBar): void {
+  const register = (id: string, handler: () => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  };
+
+  register(Command.restartServer, () => server.restart());
+  register(Command.showOutput, () => server.output.show(true));
+
+  register(Command.setOpenAiApiKey, async () => {
+    const key = await vscode.window.showInputBox({
+      title: 'aicmo: Set OpenAI API Key',
+      prompt: "Kept in VS Code's secret storage, never in settings. Leave empty to remove the stored key.",
+      placeHolder: 'sk-...',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (key === undefined) {
+      return; // Escape
+    }
+    const trimmed = key.trim();
+    if (trimmed === '') {
+      await context.secrets.delete(API_KEY_SECRET);
+    } else {
+      await context.secrets.store(API_KEY_SECRET, trimmed);
+    }
+    await server.sendSecrets();
+    void vscode.window.showInformationMessage(trimmed === '' ? 'aicmo: the OpenAI API key was removed.' : 'aicmo: the OpenAI API key was stored.');
+  });
+
+  const generateAtCursor = async (mode: GenerationMode): Promise<void> => {
+    const editor = reportEditor();
+    if (editor === undefined) {
+      return;
+    }
+    const uri = editor.document.uri.toString();
+    const result = await server.executeCommand(ServerCommand.generateSection, generateSectionArgs(uri, editor.selection.active.line, mode));
+    const message = generationOutcomeMessage(result);
+    if (message !== undefined) {
+      void vscode.window.showInformationMessage(`aicmo: ${message}`);
+    }
+  };
+  register(Command.regenerateSectionAtCursor, () => generateAtCursor('regenerate'));
+  register(Command.expandSectionAtCursor, () => generateAtCursor('expand'));
+
+  register(Command.regenerateAllFailingSections, async () => {
+    const editor = reportEditor();
+    if (editor === undefined) {
+      return;
+    }
+    const result = await server.executeCommand(ServerCommand.regenerateAllFailing, regenerateAllArgs(editor.document.uri.toString()));
+    const message = generationOutcomeMessage(result);
+    if (message !== undefined) {
+      void vscode.window.showInformationMessage(`aicmo: ${message}`);
+    }
+  });
+
+  const choosePack = async (uri: string | undefined, placeHolder: string, current?: string | null): Promise<PackInfo | undefined> => {
+    const answer = await server.executeCommand(ServerCommand.listPacks, listPacksArgs(uri));
+    if (answer === undefined) {
+      return undefined;
+    }
+    const packs = parsePacks(answer);
+    if (packs.length === 0) {
+      void vscode.window.showWarningMessage('aicmo: no benchmark packs were found.');
+      return undefined;
+    }
+    return pick(packPickEntries(packs, current), placeHolder);
+  };
+
+  register(Command.selectPackForFile, async () => {
+    const editor = reportEditor();
+    if (editor === undefined) {
+      return;
+    }
+    const uri = editor.document.uri.toString();
+    const pack = await choosePack(uri, 'The pack (report type) this file is measured against', statusBar.statusOf(editor.document.uri)?.pack);
+    if (pack === undefined) {
+      return;
+    }
+    const result = await server.executeCommand(ServerCommand.setPack, setPackArgs(uri, pack.key));
+    if (result !== undefined && (result as { applied?: unknown }).applied !== true) {
+      void vscode.window.showWarningMessage(`aicmo: could not set the pack to ${pack.key}.`);
+    }
+  });
+
+  register(Command.newReportFromPack, async () => {
+    const uri = settingsUri();
+    const pack = await choosePack(uri, 'The pack (report type) of the new report');
+    if (pack === undefined) {
+      return;
+    }
+    const answers: Record<string, string> = {};
+    for (const [index, question] of BRIEF_QUESTIONS.entries()) {
+      const answer = await vscode.window.showInputBox({
+        title: `aicmo: New ${pack.label} report (${index + 1}/${BRIEF_QUESTIONS.length})`,
+        prompt: `${question.prompt} (optional: leave empty to skip)`,
+        placeHolder: question.placeholder,
+        ignoreFocusOut: true,
+      });
+      if (answer === undefined) {
+        return; // Escape cancels the whole command
+      }
+      answers[question.key] = answer;
+    }
+    const result = await server.executeCommand(ServerCommand.newReport, newReportArgs(pack.key, briefFromAnswers(answers), uri));
+    if (result === undefined) {
+      return;
+    }
+    const { text, passed, reason } = result as { text?: unknown; passed?: unknown; reason?: unknown };
+    if (typeof text !== 'string') {
+      if (reason !== 'cancelled') {
+        void vscode.window.showWarningMessage(`aicmo: no report was written${typeof reason === 'string' ? `: ${reason}` : ''}.`);
+      }
+      return;
+    }
+    await openUntitled(text, 'markdown');
+    if (passed === false) {
+      void vscode.window.showInformationMessage('aicmo: some sections did not pass their benchmark yet; they are marked provisional.');
+    }
+  });
+
+  register(Command.explainRule, async () => {
+    const answer = await server.executeCommand(ServerCommand.listRules, {});
+    if (answer === undefined) {
+      return;
+    }
+    const rule = await pick(rulePickEntries(parseRules(answer)), 'The rule to explain');
+    if (rule !== undefined) {
+      await openUntitled(ruleMarkdown(rule), 'markdown');
+    }
+  });
+
+  register(Command.showGenerationStats, async () => {
+    const answer = await server.executeCommand(ServerCommand.stats, {});
+    if (answer === undefined) {
+      return;
+    }
+    const text = (answer as { text?: unknown }).text;
+    await openUntitled(typeof text === 'string' ? text : 'No statistics.', 'plaintext');
+  });
+
+  register(Command.openExampleReport, async () => {
+    // The walkthrough's example (a copy of examples/failing/quick_social_basic.md), opened unsaved so
+    // that regenerating its sections never writes into the extension's folder.
+    const file = vscode.Uri.joinPath(context.extensionUri, 'generated', 'example-report.md');
+    try {
+      const bytes = await vscode.workspace.fs.readFile(file);
+      await openUntitled(new TextDecoder().decode(bytes), 'markdown');
+    } catch {
+      void vscode.window.showErrorMessage(`aicmo: the example report is missing (${file.fsPath}).`);
+    }
+  });
+
+  register(Command.showFailingSections, async () => {
+    const editor = vscode.window.activeTextEditor;
+    const payload = editor ? statusBar.statusOf(editor.document.uri) : undefined;
+    if (editor === undefined || payload === undefined || payload.pack === null) {
+      void vscode.window.showInformationMessage('aicmo: the active document is not a report (it names no pack).');
+      return;
+    }
+    if (payload.failing.length === 0) {
+      const missing = payload.sections.missing;
+      void vscode.window.showInformationMessage(
+        missing > 0 ? `aicmo: no section fails; ${missing} ${missing === 1 ? 'section is' : 'sections are'} missing.` : 'aicmo: no section fails.',
+      );
+      return;
+    }
+    const entry = await pick(failingPickEntries(payload.failing), 'Failing sections: pick one to go to its heading');
+    if (entry === undefined) {
+      return;
+    }
+    const document = editor.document;
+    const line = Math.min(Math.max(entry.line, 0), document.lineCount - 1);
+    const range = document.lineAt(line).range;
+    await vscode.window.showTextDocument(document, { viewColumn: editor.viewColumn, selection: new vscode.Selection(range.start, range.end) });
+    vscode.window.activeTextEditor?.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  });
+}

@@ -1,0 +1,159 @@
+// Finding the language server, in this order:
+//   1. `aicmo.server.path`: an `aicmo-lsp` executable, run as is;
+//   2. `aicmo.python.path`: that interpreter (and nothing else when it is set);
+//   3. the interpreter chosen in the Python extension, when it is installed;
+//   4. `python3`, then `python`, on PATH.
+// An interpreter that imports `aicmo_lsp` itself (the user's own install) runs `-m aicmo_lsp` as is;
+// any other Python >= 3.10 runs the server bundled in the VSIX, with PYTHONPATH set to
+// bundled/libs/pyX.Y plus bundled/libs/common (see scripts/bundle_python.py).
+
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Executable } from 'vscode-languageclient/node';
+import {
+  PROBE_SCRIPT,
+  describeSource,
+  formatVersion,
+  interpreterCandidates,
+  parseProbeOutput,
+  planLaunch,
+  serverEnvironment,
+  type InterpreterCandidate,
+  type InterpreterSource,
+  type ProbeResult,
+} from './pythonLaunch';
+import { pythonExtensionInterpreter } from './pythonExtension';
+
+const PROBE_TIMEOUT_MS = 15_000;
+
+export interface FoundServer {
+  executable: Executable;
+  /** One line for the output channel: what runs and why. */
+  description: string;
+  /** Which setting or fallback chose it: a change of the Python extension's interpreter matters unless a setting did. */
+  origin: 'server-path' | InterpreterSource;
+}
+
+export interface NoServer {
+  /** The message for the writer. */
+  message: string;
+  /** The setting that fixes it. */
+  setting: 'aicmo.python.path' | 'aicmo.server.path';
+  /** Whether a setting decided (then the Python extension's interpreter does not matter). */
+  fromSetting: boolean;
+}
+
+function expandHome(value: string): string {
+  return value === '~' || value.startsWith('~/') ? path.join(process.env.HOME ?? '', value.slice(1)) : value;
+}
+
+/** A setting's path: `~` and `${workspaceFolder}` expanded, relative paths taken from the first workspace folder. */
+function resolveSettingPath(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) {
+    return undefined;
+  }
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  let resolved = expandHome(trimmed.replace(/\$\{workspaceFolder\}/g, folder ?? ''));
+  // A bare command name (`python3`) is looked up on PATH; only paths with a separator are made absolute.
+  if (!path.isAbsolute(resolved) && resolved.includes('/') && folder !== undefined) {
+    resolved = path.join(folder, resolved);
+  }
+  return resolved;
+}
+
+function probe(command: string, cwd: string): Promise<ProbeResult | string> {
+  return new Promise((resolve) => {
+    execFile(command, ['-c', PROBE_SCRIPT], { cwd, timeout: PROBE_TIMEOUT_MS, windowsHide: true }, (error, stdout, stderr) => {
+      if (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        resolve(code === 'ENOENT' ? 'it was not found' : `it failed: ${(stderr || error.message).trim().split('\n').pop() ?? ''}`);
+        return;
+      }
+      resolve(parseProbeOutput(stdout) ?? `it printed something unexpected: ${stdout.trim().slice(0, 200)}`);
+    });
+  });
+}
+
+function listFolders(root: string): string[] {
+  try {
+    return fs
+      .readdirSync(root, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
+export async function findServer(context: vscode.ExtensionContext, log: (line: string) => void): Promise<FoundServer | NoServer> {
+  const config = vscode.workspace.getConfiguration('aicmo');
+  const serverPath = resolveSettingPath(config.get<string>('server.path'));
+  if (serverPath !== undefined) {
+    if (path.isAbsolute(serverPath) && !fs.existsSync(serverPath)) {
+      return { message: `aicmo cannot find the server set in aicmo.server.path: ${serverPath} does not exist.`, setting: 'aicmo.server.path', fromSetting: true };
+    }
+    return {
+      executable: { command: serverPath, args: [], options: { env: serverEnvironment(process.env, undefined) } },
+      description: `aicmo.server.path: ${serverPath}`,
+      origin: 'server-path',
+    };
+  }
+
+  const settingPython = resolveSettingPath(config.get<string>('python.path'));
+  const resource = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  const extensionPython = settingPython === undefined ? await pythonExtensionInterpreter(resource, log) : undefined;
+  const candidates: InterpreterCandidate[] = interpreterCandidates(settingPython, extensionPython);
+  const libsRoot = context.asAbsolutePath(path.join('bundled', 'libs'));
+  const libsFolders = listFolders(libsRoot);
+  const refusals: { candidate: InterpreterCandidate; reason: string }[] = [];
+
+  for (const candidate of candidates) {
+    const result = await probe(candidate.command, context.extensionPath);
+    if (typeof result === 'string') {
+      refusals.push({ candidate, reason: result });
+      continue;
+    }
+    const plan = planLaunch(result, libsRoot, libsFolders);
+    if (plan.kind === 'unusable') {
+      refusals.push({ candidate, reason: plan.reason });
+      continue;
+    }
+    for (const refusal of refusals) {
+      log(`Skipped ${describeSource(refusal.candidate)}: ${refusal.reason}`);
+    }
+    const version = formatVersion(result.version);
+    const how = plan.kind === 'own' ? 'its own aicmo_lsp' : `the bundled server (PYTHONPATH=${plan.pythonPath.join(path.delimiter)})`;
+    return {
+      executable: {
+        command: candidate.command,
+        args: ['-m', 'aicmo_lsp'],
+        options: { env: serverEnvironment(process.env, plan.kind === 'bundled' ? plan.pythonPath : undefined) },
+      },
+      description: `Python ${version} from ${describeSource(candidate)} with ${how}`,
+      origin: candidate.source,
+    };
+  }
+
+  for (const refusal of refusals) {
+    log(`Cannot use ${describeSource(refusal.candidate)}: ${refusal.reason}`);
+  }
+  if (settingPython !== undefined) {
+    const reason = refusals[0]?.reason ?? 'it could not be run';
+    return {
+      message: `aicmo cannot use the Python set in aicmo.python.path (${settingPython}): ${reason}.`,
+      setting: 'aicmo.python.path',
+      fromSetting: true,
+    };
+  }
+  return {
+    message:
+      'aicmo needs Python 3.10 or newer to run its language server and found none (tried ' +
+      candidates.map((c) => c.command).join(', ') +
+      '). Install Python, or set aicmo.python.path to an interpreter.',
+    setting: 'aicmo.python.path',
+    fromSetting: false,
+  };
+}
