@@ -4,13 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit perf docs clean
+.PHONY: demo test lint typecheck unit perf docs clean extension-unit package e2e
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+EXT := extension
+EXT_STAMP := $(EXT)/node_modules/.installed
+
+$(EXT_STAMP): $(EXT)/package.json $(EXT)/package-lock.json
+	cd $(EXT) && npm ci --no-audit --no-fund
+	touch $(EXT_STAMP)
 
 ## demo: set up, then check every report in examples/ with the built-in packs
 demo: $(STAMP)
@@ -20,7 +27,7 @@ demo: $(STAMP)
 	$(BIN)/aicmo check examples/passing/
 
 ## test: set up, lint, type-check and run every test
-test: $(STAMP) lint typecheck unit
+test: $(STAMP) lint typecheck unit extension-unit e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,6 +39,25 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -n auto -p no:cacheprovider
 
+## extension-unit: type-check the VS Code extension and run its unit tests (node:test)
+extension-unit: $(EXT_STAMP)
+	cd $(EXT) && npm run --silent typecheck && npm test --silent
+
+## package: the VS Code extension, extension/aicmo-linux-x64-<version>.vsix, with the server and its
+## libraries bundled for CPython 3.10-3.14 (extension/bundled/libs/pyX.Y + common)
+package: $(STAMP) $(EXT_STAMP)
+	$(BIN)/python $(EXT)/scripts/bundle_python.py --out $(EXT)/bundled/libs
+	cd $(EXT) && npm run --silent package
+	@echo "== does the VSIX start its bundled server? (unzipped, with $(PYTHON), LSP initialize + the example report)"
+	cd $(EXT) && npm run --silent smoke -- --vsix aicmo-linux-x64-*.vsix --bundled --python $(PYTHON)
+	@ls -l $(EXT)/*.vsix
+
+## e2e: the VSIX in a real VS Code (code-server + Debian's Chromium, headless, driven by Playwright):
+## installs them into .realclient/ when missing, screenshots and metrics.json in test-output/e2e/
+## (extension/e2e/README.md)
+e2e: package
+	bash $(EXT)/e2e/run.sh "$$(ls -t $(EXT)/aicmo-linux-x64-*.vsix | head -1)"
+
 ## perf: speed measurements (writes numbers to stdout; see perf/RESULTS.md)
 perf: $(STAMP)
 	$(BIN)/python perf/bench_check.py
@@ -42,3 +68,4 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(EXT)/node_modules $(EXT)/out $(EXT)/bundled $(EXT)/generated $(EXT)/*.vsix

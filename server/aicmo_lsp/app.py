@@ -283,8 +283,20 @@ class AicmoLanguageServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
     async def current_result(self, uri: str) -> ReportResult | None:
-        """The result for the document's current version, validating now if needed."""
+        """The result for the document's current version, validating now if needed.
+
+        A validation already scheduled (the debounce of a burst of typing) is waited for rather than
+        overtaken, so a client that pulls diagnostics on every change gets the debounce too.
+        """
         state = self.docs.get(uri)
+        while state is not None and state.pending is not None and not state.pending.done():
+            pending = state.pending
+            try:
+                await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                if not pending.cancelled():  # this request itself was cancelled ($/cancelRequest)
+                    raise
+            state = self.docs.get(uri)
         try:
             version = self.workspace.get_text_document(uri).version
         except KeyError:
