@@ -30,7 +30,7 @@ from aicmo_core.decisions import (
 )
 from aicmo_core.enforce import OnExhausted, Outcome, Policy, default_chain, enforce
 from aicmo_core.findings import Status
-from aicmo_core.generators.base import Generator, GeneratorSettings, Mode, create_generator
+from aicmo_core.generators.base import GenerationRequest, Generator, GeneratorSettings, Mode, create_generator
 from aicmo_core.rewrite import TextEdit, expand_target, find_section, generation_request, replace_body
 from aicmo_lsp.app import AicmoLanguageServer
 from aicmo_lsp.settings import GeneratorConfig
@@ -92,48 +92,68 @@ class GenerationService:
         finally:
             self.busy.discard(uri)
 
+    async def enforce_all(
+        self, requests: Sequence[tuple[GenerationRequest, str | None]], config: GeneratorConfig, title: str
+    ) -> list[Outcome] | None:
+        """Enforce each (request, heading) with the configured chain, at most ``concurrency`` at once,
+        under one cancellable progress. None when the writer cancelled; ``KeyError`` for a chain that
+        names an unknown generator."""
+        generators, policy = self.generators(config)
+        semaphore = asyncio.Semaphore(config.concurrency)
+        progress = await self.begin_progress(title, len(requests))
+        done = 0
+
+        async def one(request: GenerationRequest, heading: str | None) -> Outcome:
+            nonlocal done
+            async with semaphore:
+                outcome = await enforce(request, generators, policy, heading=heading)
+            done += 1
+            progress.report(f"{done}/{len(requests)}: {request.section.label}", done * 100 // max(len(requests), 1))
+            return outcome
+
+        work = asyncio.ensure_future(asyncio.gather(*(one(request, heading) for request, heading in requests)))
+        progress.attach(work)
+        try:
+            outcomes = await work
+        except asyncio.CancelledError:
+            progress.end("Cancelled: nothing was changed")
+            return None
+        except Exception:
+            progress.end("Failed")
+            raise
+        progress.end("Done")
+        return list(outcomes)
+
+    def unknown_generator(self, error: KeyError) -> None:
+        self.tell(types.MessageType.Error, f"aicmo: {error.args[0]}; check the setting aicmo.generator.chain")
+
     async def _run(self, uri: str, jobs: Sequence[SectionJob], title: str) -> dict[str, Any]:
         result = await self.server.current_result(uri)
         if result is None or result.pack is None:
             return {"applied": False, "reason": "not a report"}
         settings = await self.server.settings_for(uri)
+        found = [(job, find_section(result, job.section_id)) for job in jobs]
+        requests = [
+            (generation_request(result, target, job.mode, job.target_words), target.section.heading.title)
+            for job, target in found
+            if target is not None
+        ]
         try:
-            generators, policy = self.generators(settings.generator)
+            outcomes = await self.enforce_all(requests, settings.generator, title)
         except KeyError as exc:
-            self.tell(types.MessageType.Error, f"aicmo: {exc.args[0]}; check the setting aicmo.generator.chain")
+            self.unknown_generator(exc)
             return {"applied": False, "reason": "unknown generator"}
-        semaphore = asyncio.Semaphore(settings.generator.concurrency)
-        progress = await self.begin_progress(title, len(jobs))
-        done = 0
-
-        async def one(job: SectionJob) -> tuple[SectionJob, Outcome | None]:
-            nonlocal done
-            section_result = find_section(result, job.section_id)
-            if section_result is None:
-                return job, None
-            request = generation_request(result, section_result, job.mode, job.target_words)
-            async with semaphore:
-                outcome = await enforce(request, generators, policy, heading=section_result.section.heading.title)
-            done += 1
-            progress.report(f"{done}/{len(jobs)}: {job.label}", done * 100 // max(len(jobs), 1))
-            return job, outcome
-
-        work = asyncio.ensure_future(asyncio.gather(*(one(job) for job in jobs)))
-        progress.attach(work)
-        try:
-            finished = await work
-        except asyncio.CancelledError:
-            progress.end("Cancelled: nothing was changed")
+        except Exception as exc:  # a generator bug must not leave the writer guessing
+            log.exception("generation failed")
+            self.tell(types.MessageType.Error, f"aicmo could not generate: {type(exc).__name__}: {exc}")
+            return {"applied": False, "reason": "error"}
+        if outcomes is None:
             run_id = uuid4()
             cancelled = [cancelled_record(run_id, result.pack.key, job.section_id, job.mode) for job in jobs]
             await asyncio.get_running_loop().run_in_executor(None, record_all, self.decisions, cancelled)
             return {"applied": False, "reason": "cancelled"}
-        except Exception as exc:  # a generator bug must not leave the writer guessing
-            log.exception("generation failed")
-            progress.end("Failed")
-            self.tell(types.MessageType.Error, f"aicmo could not generate: {type(exc).__name__}: {exc}")
-            return {"applied": False, "reason": "error"}
-        progress.end("Done")
+        produced = iter(outcomes)
+        finished = [(job, next(produced) if target is not None else None) for job, target in found]
         bodies = {job.section_id: outcome.body for job, outcome in finished if outcome is not None and outcome.body}
         applied, missing = await self.apply(uri, bodies) if bodies else (False, [])
         await self.log(result, finished, applied, missing)

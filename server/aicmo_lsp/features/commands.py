@@ -11,8 +11,7 @@ from lsprotocol import types
 
 from aicmo_core.check import CheckOptions
 from aicmo_core.decisions import run_records, stats_text
-from aicmo_core.enforce import Outcome, enforce
-from aicmo_core.generators.base import GenerationRequest, Mode
+from aicmo_core.generators.base import Mode
 from aicmo_core.reports import compose_report, new_report_requests, set_pack_edit
 from aicmo_core.rewrite import find_section
 from aicmo_core.rules.registry import RULES
@@ -144,33 +143,16 @@ def register(server: AicmoLanguageServer) -> None:
         if pack is None:
             return {"text": None, "reason": f"unknown pack {options.get('pack')!r}"}
         settings = await ls.settings_for(uri) if uri else Settings()
-        try:
-            generators, policy = service.generators(settings.generator)
-        except KeyError as exc:
-            service.tell(types.MessageType.Error, f"aicmo: {exc.args[0]}; check the setting aicmo.generator.chain")
-            return {"text": None, "reason": "unknown generator"}
         requests = new_report_requests(pack, brief, mdx=bool(options.get("mdx")))
-        progress = await service.begin_progress(f"Writing a {pack.label} report", len(requests))
-        done = 0
-
-        semaphore = asyncio.Semaphore(settings.generator.concurrency)
-
-        async def one(request: GenerationRequest) -> Outcome:
-            nonlocal done
-            async with semaphore:
-                outcome = await enforce(request, generators, policy)
-            done += 1
-            progress.report(f"{done}/{len(requests)}: {request.section.label}", done * 100 // len(requests))
-            return outcome
-
-        work = asyncio.ensure_future(asyncio.gather(*(one(r) for r in requests)))
-        progress.attach(work)
         try:
-            outcomes = await work
-        except asyncio.CancelledError:
-            progress.end("Cancelled")
+            outcomes = await service.enforce_all(
+                [(request, None) for request in requests], settings.generator, f"Writing a {pack.label} report"
+            )
+        except KeyError as exc:
+            service.unknown_generator(exc)
+            return {"text": None, "reason": "unknown generator"}
+        if outcomes is None:
             return {"text": None, "reason": "cancelled"}
-        progress.end("Done")
         run_id = uuid4()
         records = [
             record
