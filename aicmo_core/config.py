@@ -8,7 +8,6 @@ from __future__ import annotations
 import fnmatch
 import re
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -111,10 +110,3 @@ def find_config(start: Path, stop: Path | None = None) -> Path | None:
         if folder in (stop_at, folder.parent):
             return None
         folder = folder.parent
-
-
-def severity_overrides(*layers: Mapping[str, str]) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for layer in layers:
-        merged.update(layer)
-    return merged

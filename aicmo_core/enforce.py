@@ -18,8 +18,7 @@ from enum import Enum
 
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.check import _run_section_rules
-from aicmo_core.document.matching import HeadingMatch
-from aicmo_core.document.model import Section, parse_document
+from aicmo_core.document.model import parse_document, section_text, standalone_section
 from aicmo_core.document.text import sentence_bounds
 from aicmo_core.findings import Finding, Severity
 from aicmo_core.generators.base import Failure, GenerationError, GenerationRequest, Generator, Mode, Reason
@@ -28,11 +27,6 @@ PROVISIONAL_MARKER = "aicmo:provisional"
 # Failures worth asking the same generator again for; the others go straight to the next generator
 # (the SDK has already retried transient HTTP errors by then).
 RETRYABLE = frozenset({Reason.FAILED_BENCHMARK, Reason.BAD_ANSWER, Reason.EMPTY_ANSWER})
-
-
-def section_text(heading: str, body: str, level: int = 2) -> str:
-    """A section's Markdown: its heading at ``level``, a blank line, the body, one final newline."""
-    return f"{'#' * level} {heading}\n\n{body.strip()}\n"
 
 
 def outline_problem(body: str, level: int = 2, mdx: bool = False) -> str | None:
@@ -49,10 +43,7 @@ def validate_body(
     benchmark: SectionBenchmark, body: str, *, heading: str | None = None, level: int = 2, mdx: bool = False
 ) -> list[Finding]:
     """The findings of ``benchmark``'s section rules on ``body`` written under ``heading``."""
-    doc = parse_document(section_text(heading or benchmark.label, body, level), mdx=mdx)
-    first = doc.headings[0]
-    end = next((h.line for h in doc.headings[1:] if h.level <= level), doc.line_count)
-    section = Section(doc, first, end, HeadingMatch(benchmark.id, "explicit", 1.0), benchmark, 0)
+    section = standalone_section(benchmark, body, heading=heading, level=level, mdx=mdx)
     return list(_run_section_rules(section))
 
 

@@ -8,8 +8,8 @@ from io import StringIO
 from ruamel.yaml import YAML
 
 from aicmo_core.benchmarks.models import Pack
-from aicmo_core.document.model import ParsedDocument
-from aicmo_core.enforce import Outcome, section_text
+from aicmo_core.document.model import ParsedDocument, section_text
+from aicmo_core.enforce import Outcome
 from aicmo_core.generators.base import Brief, GenerationRequest, Mode, Neighbour
 from aicmo_core.rewrite import TextEdit
 from aicmo_core.spans import Position, Span

@@ -216,22 +216,13 @@ def _remove_span(index: LineIndex, span: Span) -> TextEdit:
     if span.start.line != span.end.line:
         return TextEdit(span, " ")  # a phrase broken over two lines: keep the words around it apart
     line = index.line_text(span.start.line)
-    start, end = _column_of(line, span.start.character), _column_of(line, span.end.character)
+    line_start = index.line_starts[span.start.line]
+    start, end = index.offset(span.start) - line_start, index.offset(span.end) - line_start
     if end < len(line) and line[end] == " ":
         end += 1
     elif start > 0 and line[start - 1] == " ":
         start -= 1
     return TextEdit(index.line_span(span.start.line, start, end), "")
-
-
-def _column_of(line: str, utf16_column: int) -> int:
-    """The code-point column of a UTF-16 column on ``line``."""
-    units = 0
-    for position, char in enumerate(line):
-        if units >= utf16_column:
-            return position
-        units += 2 if ord(char) > 0xFFFF else 1
-    return len(line)
 
 
 # ---------------------------------------------------------------------------------- applying
@@ -242,15 +233,7 @@ def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
     index = LineIndex(text)
     ordered: Sequence[TextEdit] = sorted(edits, key=lambda e: (e.span.start, e.span.end), reverse=True)
     for edit in ordered:
-        start = offset_of(index, edit.span.start)
-        end = offset_of(index, edit.span.end)
+        start = index.offset(edit.span.start)
+        end = index.offset(edit.span.end)
         text = text[:start] + edit.new_text + text[end:]
     return text
-
-
-def offset_of(index: LineIndex, position: Position) -> int:
-    """The string offset of a position (UTF-16 column) in the indexed text."""
-    if position.line >= index.line_count:
-        return len(index.text)
-    line = index.line_text(position.line)
-    return index.line_starts[position.line] + _column_of(line, position.character)

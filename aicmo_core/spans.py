@@ -86,6 +86,20 @@ class LineIndex:
         start = self.line_starts[line]
         return Position(line, utf16_len(self.text[start:offset]))
 
+    def offset(self, position: Position) -> int:
+        """The string offset of an LSP position (the inverse of :meth:`position`); past the last
+        line, the end of the text."""
+        if position.line >= len(self.line_starts):
+            return len(self.text)
+        start = self.line_starts[position.line]
+        line = self.line_text(position.line)
+        units = 0
+        for column, char in enumerate(line):
+            if units >= position.character:
+                return start + column
+            units += 2 if ord(char) > 0xFFFF else 1
+        return start + len(line)
+
     def span(self, start: int, end: int) -> Span:
         return Span(self.position(start), self.position(end))
 

@@ -10,28 +10,25 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_bench_check_quick_prints_its_table() -> None:
-    result = subprocess.run(
-        [sys.executable, str(REPO / "perf" / "bench_check.py"), "--quick"],
+def quick(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(REPO / "perf" / script), "--quick"],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=REPO,
         check=False,
     )
+
+
+def test_bench_check_quick_prints_its_table() -> None:
+    result = quick("bench_check.py")
     assert result.returncode == 0, result.stderr
     assert "| kind | size | runs | floor median ms |" in result.stdout
     assert "| md | 1" in result.stdout and "| mdx | 1" in result.stdout
 
 
 def test_bench_generate_quick_prints_its_table() -> None:
-    result = subprocess.run(
-        [sys.executable, str(REPO / "perf" / "bench_generate.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO,
-        check=False,
-    )
+    result = quick("bench_generate.py")
     assert result.returncode == 0, result.stderr
     assert "| concurrency | failing sections | runs | answer delay ms | command→edit ms |" in result.stdout

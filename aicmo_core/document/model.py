@@ -383,6 +383,21 @@ def build_sections(
     return ReportStructure(doc, pack, level, sections, preamble_end)
 
 
+def section_text(heading: str, body: str, level: int = 2) -> str:
+    """A section's Markdown: its heading at ``level``, a blank line, the body, one final newline."""
+    return f"{'#' * level} {heading}\n\n{body.strip()}\n"
+
+
+def standalone_section(
+    benchmark: SectionBenchmark, body: str, *, heading: str | None = None, level: int = 2, mdx: bool = False
+) -> Section:
+    """``body`` under its heading, parsed on its own as ``benchmark``'s section (for checking a
+    generated candidate before it goes into a report)."""
+    doc = parse_document(section_text(heading or benchmark.label, body, level), mdx=mdx)
+    end = next((h.line for h in doc.headings[1:] if h.level <= level), doc.line_count)
+    return Section(doc, doc.headings[0], end, HeadingMatch(benchmark.id, "explicit", 1.0), benchmark, 0)
+
+
 def is_mdx_path(path: str) -> bool:
     return path.lower().endswith(MDX_SUFFIXES)
 

@@ -31,8 +31,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from aicmo_core.benchmarks.models import SectionBenchmark, SectionFormat
-from aicmo_core.document.matching import HeadingMatch
-from aicmo_core.document.model import BOLD_LABEL_RE, Section, parse_document
+from aicmo_core.document.model import BOLD_LABEL_RE, Section, standalone_section
 from aicmo_core.document.text import count_words, line_key, normalize_heading, sentence_bounds
 from aicmo_core.generators.base import (
     Brief,
@@ -927,16 +926,6 @@ def _seed(request: GenerationRequest) -> int:
     return int.from_bytes(hashlib.blake2b(payload.encode(), digest_size=8).digest(), "big")
 
 
-def _measure(request: GenerationRequest, body: str) -> Section:
-    """``body`` parsed as the section, the way :func:`aicmo_core.enforce.validate_body` does (which
-    cannot be imported here: the enforcement module imports the generators)."""
-    level = request.heading_level
-    doc = parse_document(f"{'#' * level} {request.section.label}\n\n{body.strip()}\n", mdx=request.mdx)
-    first = doc.headings[0]
-    end = next((h.line for h in doc.headings[1:] if h.level <= level), doc.line_count)
-    return Section(doc, first, end, HeadingMatch(request.section.id, "explicit", 1.0), request.section, 0)
-
-
 def _has_words(haystack: str, needle: str) -> bool:
     return f" {needle} " in f" {haystack} "
 
@@ -1389,7 +1378,8 @@ class _Writer:
 
     def _take_stock(self, body: str) -> tuple[Section, list[str]]:
         """The writer's text measured, its lines marked as used, and what counts as present headings."""
-        measured = _measure(self.request, body)
+        request = self.request
+        measured = standalone_section(request.section, body, level=request.heading_level, mdx=request.mdx)
         for placed in measured.blocks(("paragraph", "row")):
             for line in placed.block.content.split("\n"):
                 if line_key(line):
