@@ -224,3 +224,17 @@ def line_key(line: str) -> str:
     without markup or punctuation ("- **Reach:** 5 posts" and "Reach: 5 posts." are the same line;
     "3 posts a week" and "5 posts a week" are not)."""
     return " ".join(_LINE_WORD_RE.findall(line.lower()))
+
+
+@lru_cache(maxsize=1024)
+def phrase_pattern(phrase: str, whole_words: bool) -> re.Pattern[str]:
+    """A case-insensitive pattern for a phrase: any whitespace or emphasis between its words, and,
+    with ``whole_words``, no letter or digit glued to its ends ("none" does not match "nonetheless")."""
+    words = [re.escape(word) for word in phrase.split()]
+    body = r"[\s*_~]+".join(words)
+    if whole_words:
+        if re.match(r"\w", phrase):
+            body = r"(?<!\w)" + body
+        if re.search(r"\w$", phrase):
+            body = body + r"(?!\w)"
+    return re.compile(body, re.IGNORECASE)

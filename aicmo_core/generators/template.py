@@ -32,7 +32,7 @@ from enum import Enum
 
 from aicmo_core.benchmarks.models import SectionBenchmark, SectionFormat
 from aicmo_core.document.model import BOLD_LABEL_RE, Section, standalone_section
-from aicmo_core.document.text import count_words, line_key, normalize_heading, sentence_bounds
+from aicmo_core.document.text import count_words, line_key, normalize_heading, phrase_pattern, sentence_bounds
 from aicmo_core.generators.base import (
     Brief,
     Failure,
@@ -42,7 +42,6 @@ from aicmo_core.generators.base import (
     Mode,
     register_generator,
 )
-from aicmo_core.rules._helpers import phrase_pattern
 
 # --------------------------------------------------------------------------------------------------
 # Vocabulary. Sentences never start with a brief value: the sentence splitter only ends a sentence

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aicmo_core.document.text import phrase_pattern
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import phrase_pattern
 from aicmo_core.rules.registry import SectionContext, rule
 
 
