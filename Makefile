@@ -62,9 +62,10 @@ e2e: package
 perf: $(STAMP)
 	$(BIN)/python perf/bench_check.py
 
-## docs: regenerate docs/rules.md and benchmarks/schema.json
+## docs: regenerate docs/rules.md, benchmarks/schema.json and extension/src/serverProtocol.ts
 docs: $(STAMP)
-	$(BIN)/python -m aicmo_core.generate
+	$(BIN)/python -m aicmo_core.generated_files
+	$(BIN)/python -m aicmo_lsp.protocol
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

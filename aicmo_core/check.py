@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aicmo_core import rules as _rules  # noqa: F401  (registers the rules)
 from aicmo_core.benchmarks.loader import PackSet
 from aicmo_core.benchmarks.models import Pack
 from aicmo_core.config import AicmoConfig
@@ -24,10 +23,11 @@ from aicmo_core.document.preprocess import Directive
 from aicmo_core.findings import Finding, Issue, Severity, Status, status_of
 from aicmo_core.rules.registry import (
     RULES,
+    DocumentContext,
     ReportContext,
     Rule,
-    Scope,
     SectionContext,
+    document_rules,
     find_rule,
     report_rules,
     section_rules,
@@ -38,6 +38,7 @@ from aicmo_core.spans import Span
 log = logging.getLogger(__name__)
 
 SEVERITY_OFF = "off"
+INTERNAL_ERROR = "AIC900"  # the engine's own code for a rule that raised
 
 
 class SectionCache:
@@ -108,6 +109,18 @@ class ReportResult:
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.WARNING)
 
+    def failing_sections(self) -> list[SectionResult]:
+        """The sections of the pack that fail their benchmark, in document order."""
+        return [r for r in self.sections if r.section.benchmark is not None and r.status is Status.FAIL]
+
+    def section(self, section_id: str) -> SectionResult | None:
+        """The section of the pack with this id, if the report has it."""
+        return next((r for r in self.sections if r.section.id == section_id), None)
+
+    def section_at(self, line: int) -> SectionResult | None:
+        """The section (of the pack or not) that holds this 0-based line."""
+        return next((r for r in self.sections if r.section.start_line <= line < r.section.end_line), None)
+
 
 def front_matter_pack(data: Mapping[str, Any]) -> str | None:
     """``pack: KEY`` or ``aicmo: {pack: KEY}`` from front matter."""
@@ -138,34 +151,37 @@ def _finding(rule: Rule, issue: Issue, section: str | None) -> Finding:
     return Finding(rule.code, rule.name, rule.severity, issue.message, issue.span, issue.section or section, issue.data)
 
 
-def _run_section_rules(section: Section) -> tuple[Finding, ...]:
+def _internal_error(failed: Rule, error: Exception, span: Span, section: str | None) -> Finding:
+    engine_rule = RULES[INTERNAL_ERROR]
+    return next(_finding(engine_rule, issue, section) for issue in engine_rule.check(failed.name, error, span))
+
+
+def _run(rule: Rule, context: object, span: Span, section: str | None) -> list[Finding]:
+    """One rule's findings; a rule that raises is one internal error, so the others still run."""
+    try:
+        return [_finding(rule, issue, section) for issue in rule.check(context)]
+    except Exception as exc:  # one broken rule must not take the others down
+        log.exception("rule %s failed on %s", rule.name, section or "the report")
+        return [_internal_error(rule, exc, span, section)]
+
+
+def run_section_rules(section: Section) -> tuple[Finding, ...]:
+    """The findings of a section's own rules (no cache, no settings): exclusive rules first, and when
+    one of them fires, only its findings; then every section rule, then the summary rules."""
     assert section.benchmark is not None
     context = SectionContext(section, section.benchmark)
-    empty_rule = RULES["AIC005"]
-    empty = [_finding(empty_rule, issue, section.id) for issue in empty_rule.check(context)]
-    if empty:
-        return tuple(empty)
+    span, section_id = section.heading_span, section.id
+    rules = section_rules()
+    for exclusive in (r for r in rules if r.exclusive):
+        found = _run(exclusive, context, span, section_id)
+        if found:
+            return tuple(found)
     findings: list[Finding] = []
-    for rule in [*section_rules(), *summary_rules()]:
-        if rule is empty_rule:
-            continue
-        if rule.scope is Scope.SECTION_SUMMARY:
-            context = SectionContext(section, section.benchmark, tuple(findings))
-        try:
-            findings.extend(_finding(rule, issue, section.id) for issue in rule.check(context))
-        except Exception as exc:  # one broken rule must not take the others down
-            log.exception("rule %s failed on section %s", rule.name, section.id)
-            findings.append(
-                Finding(
-                    "AIC900",
-                    "internal_error",
-                    Severity.ERROR,
-                    f"rule {rule.name} failed: {type(exc).__name__}: {exc}",
-                    section.heading_span,
-                    section.id,
-                    {"rule": rule.name},
-                )
-            )
+    for rule in rules:
+        if not rule.exclusive:
+            findings.extend(_run(rule, context, span, section_id))
+    for rule in summary_rules():
+        findings.extend(_run(rule, SectionContext(section, section.benchmark, tuple(findings)), span, section_id))
     return tuple(findings)
 
 
@@ -175,7 +191,7 @@ def section_findings(section: Section, cache: SectionCache) -> list[Finding]:
     key = (section.source_hash, section.benchmark.fingerprint)
     cached = cache.get(key)
     if cached is None:
-        found = _run_section_rules(section)
+        found = run_section_rules(section)
         cached = tuple(f.shifted(-section.start_line) for f in found)
         cache.put(key, cached)
     return [f.shifted(section.start_line) for f in cached]
@@ -256,39 +272,26 @@ def _apply_overrides(findings: Iterable[Finding], overrides: Mapping[str, str], 
     result = []
     for finding in findings:
         severity_name = overrides.get(finding.code)
-        if severity_name is None and finding.code == "AIC001" and pack is not None and not pack.strict:
-            severity_name = Severity.WARNING.value
         if severity_name == SEVERITY_OFF:
             continue
-        result.append(finding.with_severity(Severity(severity_name)) if severity_name else finding)
+        if severity_name is None:
+            rule = RULES.get(finding.code)
+            severity = rule.default_severity(pack) if rule is not None else finding.severity
+        else:
+            severity = Severity(severity_name)
+        result.append(finding.with_severity(severity))
     return result
-
-
-def _document_finding(code: str, message: str, span: Span, data: Mapping[str, Any]) -> Finding:
-    rule = RULES[code]
-    return Finding(rule.code, rule.name, rule.severity, message, span, None, data)
 
 
 def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions) -> ReportResult:
     """Check an already parsed document."""
     overrides = merge_severity(options.config.severity if options.config else {}, options.severity)
-    findings: list[Finding] = []
-    if doc.front_matter is not None and doc.front_matter.error:
-        line = min(doc.front_matter.error_line or 1, max(doc.front_matter.end_line - 1, 0))
-        findings.append(_document_finding("AIC006", doc.front_matter.error, doc.index.line_span(line), {}))
     key = resolve_pack_key(doc, path, options)
     pack = options.packs.get(key) if key else None
+    first_line = doc.index.line_span(0)
+    document_context = DocumentContext(doc, key, pack, tuple(options.packs.packs))
+    findings = [f for rule in document_rules() for f in _run(rule, document_context, first_line, None)]
     if key is None or pack is None:
-        if key is not None:
-            known = ", ".join(sorted(options.packs.packs)) or "none"
-            line = 0
-            if doc.front_matter is not None:
-                line = next((n for n in range(doc.front_matter.end_line) if "pack" in doc.index.line_text(n)), 0)
-            findings.append(
-                _document_finding(
-                    "AIC007", f"unknown pack '{key}'; known packs: {known}", doc.index.line_span(line), {"pack": key}
-                )
-            )
         findings = _apply_overrides(findings, overrides, None)
         status = status_of(findings) if findings else Status.SKIPPED
         return ReportResult(path, doc, key, None, status, findings, [])
@@ -301,18 +304,7 @@ def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions)
             findings.extend(section_findings(section, cache))
     report_context = ReportContext(structure)
     for rule in report_rules():
-        try:
-            findings.extend(_finding(rule, issue, None) for issue in rule.check(report_context))
-        except Exception as exc:
-            log.exception("report rule %s failed", rule.name)
-            findings.append(
-                _document_finding(
-                    "AIC900",
-                    f"rule {rule.name} failed: {type(exc).__name__}: {exc}",
-                    doc.index.line_span(0),
-                    {"rule": rule.name},
-                )
-            )
+        findings.extend(_run(rule, report_context, first_line, None))
     suppressions = Suppressions.build(doc)
     findings = [f for f in _apply_overrides(findings, overrides, pack) if not suppressions.suppresses(f)]
     findings.sort(key=lambda f: (f.span.start.line, f.span.start.character, f.code))

@@ -17,10 +17,11 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from aicmo_core.benchmarks.models import SectionBenchmark
-from aicmo_core.check import _run_section_rules
+from aicmo_core.check import run_section_rules
 from aicmo_core.document.model import parse_document, section_text, standalone_section
 from aicmo_core.document.text import sentence_bounds
 from aicmo_core.findings import Finding, Severity
+from aicmo_core.generators import defaults
 from aicmo_core.generators.base import Failure, GenerationError, GenerationRequest, Generator, Mode, Reason
 
 PROVISIONAL_MARKER = "aicmo:provisional"
@@ -44,7 +45,7 @@ def validate_body(
 ) -> list[Finding]:
     """The findings of ``benchmark``'s section rules on ``body`` written under ``heading``."""
     section = standalone_section(benchmark, body, heading=heading, level=level, mdx=mdx)
-    return list(_run_section_rules(section))
+    return list(run_section_rules(section))
 
 
 def errors_of(findings: list[Finding]) -> list[Finding]:
@@ -83,6 +84,9 @@ class OnExhausted(str, Enum):
     NO_CHANGE = "no_change"  # leave the writer's text as it is
 
 
+DEFAULT_ON_EXHAUSTED = OnExhausted(defaults.ON_EXHAUSTED)
+
+
 class Quality(str, Enum):
     """The quality signal of one enforcement run (stored in the decision log)."""
 
@@ -119,8 +123,8 @@ class Candidate:
 @dataclass(frozen=True, slots=True)
 class Policy:
     chain: tuple[str, ...] = ("template",)
-    max_attempts: int = 2
-    on_exhausted: OnExhausted = OnExhausted.PROVISIONAL
+    max_attempts: int = defaults.MAX_ATTEMPTS
+    on_exhausted: OnExhausted = DEFAULT_ON_EXHAUSTED
 
 
 @dataclass(frozen=True, slots=True)

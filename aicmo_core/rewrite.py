@@ -118,10 +118,6 @@ def _neighbour(section: Section) -> Neighbour:
     return Neighbour(section.id, section.heading.title, body_text(section)[:NEIGHBOUR_CHARS])
 
 
-def find_section(result: ReportResult, section_id: str) -> SectionResult | None:
-    return next((r for r in result.sections if r.section.id == section_id), None)
-
-
 def expand_target(section_result: SectionResult) -> int:
     """The word count "Expand section" aims for: the middle of the benchmark's range, at least the
     minimum, and never less than what is there."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.check import ReportResult, SectionResult
 from aicmo_core.findings import Severity, Status
+from aicmo_core.rules import Scope, rules_of
 
 
 def _count(findings_severity: list[Severity], severity: Severity) -> int:
@@ -40,82 +41,30 @@ def lens_title(result: SectionResult) -> str:
     return f"{result.status.value}: {', '.join(parts)}"
 
 
-def _bound(low: int | float, high: int | float | None) -> str:
-    if high is None:
-        return f"at least {low:g}"
-    return f"{low:g}-{high:g}"
-
-
 def hover_markdown(result: SectionResult) -> str:
-    """The section's benchmark next to its current figures, as a small Markdown table."""
+    """The section's benchmark next to its current figures, as a small Markdown table: one row per
+    rule that has one, then each rule's note on its findings (the sub-headings still missing, ...)."""
     section = result.section
     benchmark = section.benchmark
     if benchmark is None:
         return lens_title(result).capitalize() + "."
-    metrics = section.metrics
     mark = {True: "✓", False: "✗"}
-    rows = [
-        (
-            "words",
-            str(metrics.words),
-            _bound(benchmark.min_words, benchmark.max_words),
-            benchmark.min_words <= metrics.words <= benchmark.max_words,
-        ),
-        (
-            "bullets",
-            str(metrics.bullets),
-            _bound(benchmark.min_bullets, benchmark.max_bullets),
-            metrics.bullets >= benchmark.min_bullets
-            and (benchmark.max_bullets is None or metrics.bullets <= benchmark.max_bullets),
-        ),
-        (
-            "sub-headings",
-            str(metrics.headings),
-            _bound(benchmark.min_headings, benchmark.max_headings),
-            metrics.headings >= benchmark.min_headings
-            and (benchmark.max_headings is None or metrics.headings <= benchmark.max_headings),
-        ),
-    ]
-    if benchmark.max_avg_sentence_length is not None:
-        rows.append(
-            (
-                "avg sentence",
-                f"{metrics.avg_sentence_words:g} words",
-                f"at most {benchmark.max_avg_sentence_length:g}",
-                metrics.avg_sentence_words <= benchmark.max_avg_sentence_length,
-            )
-        )
-    rows.append(
-        (
-            "repeated lines",
-            f"{metrics.repeated_line_ratio:.0%}",
-            f"at most {benchmark.max_repeated_line_ratio:.0%}",
-            metrics.repeated_line_ratio <= benchmark.max_repeated_line_ratio,
-        )
-    )
-    if benchmark.format.value != "markdown_block":
-        has = metrics.tables > 0 if benchmark.format.value == "markdown_table" else metrics.lists > 0
-        rows.append(
-            (
-                "format",
-                "table" if metrics.tables else ("list" if metrics.lists else "prose"),
-                benchmark.format.value,
-                has,
-            )
-        )
     lines = [
         f"**{benchmark.label}** (`{benchmark.id}`): **{result.status.value}**",
         "",
         "| | now | benchmark | |",
         "| --- | --- | --- | --- |",
     ]
-    lines += [f"| {name} | {now} | {want} | {mark[ok]} |" for name, now, want, ok in rows]
-    missing = [f.data.get("heading") for f in result.findings if f.rule == "required_headings"]
-    if missing:
-        lines += ["", "Missing sub-headings: " + ", ".join(f"'{m}'" for m in missing)]
-    phrases = [f.data.get("phrase") for f in result.findings if f.rule == "required_substrings"]
-    if phrases:
-        lines += ["", "Missing phrases: " + ", ".join(f"'{p}'" for p in phrases)]
+    section_rules = rules_of(Scope.SECTION)
+    for rule in section_rules:
+        row = rule.hover(benchmark, section) if rule.hover is not None else None
+        if row is not None:
+            lines.append(f"| {row.label} | {row.now} | {row.bound} | {mark[row.ok]} |")
+    for rule in section_rules:
+        own = [f for f in result.findings if f.code == rule.code]
+        note = rule.note(own) if rule.note is not None and own else None
+        if note:
+            lines += ["", note]
     return "\n".join(lines)
 
 

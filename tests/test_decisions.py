@@ -30,8 +30,8 @@ from aicmo_core.decisions import (
     DecisionType,
     GroupStats,
     NewerSchemaError,
-    Outcome,
     ReasonCode,
+    RecordOutcome,
     compute_stats,
     default_path,
 )
@@ -54,7 +54,7 @@ def make(**overrides: Any) -> DecisionRecord:
         "mode": Mode.REGENERATE,
         "generator": "template",
         "attempt": 1,
-        "outcome": Outcome.PASSED,
+        "outcome": RecordOutcome.PASSED,
         "decision_type": DecisionType.ATTEMPT,
         "reason_code": ReasonCode.PASSED,
     }
@@ -82,7 +82,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_valid_record_is_normalised() -> None:
     record = make(
         timestamp=datetime(2025, 3, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))),
-        outcome=Outcome.FAILED,
+        outcome=RecordOutcome.FAILED,
         reason_code=ReasonCode.FAILED_BENCHMARK,
         failed_rules=["AIC111", "AIC101", "AIC111"],
         metadata={"model": "gpt-4o-mini", "temperature": 0.4, "streamed": False, "retries": 2, "note": None},
@@ -145,7 +145,7 @@ def test_metadata_limits() -> None:
 )
 def test_bad_rule_codes_are_refused(rules: object) -> None:
     assert "failed_rules" in refused(
-        outcome=Outcome.FAILED, reason_code=ReasonCode.FAILED_BENCHMARK, failed_rules=rules
+        outcome=RecordOutcome.FAILED, reason_code=ReasonCode.FAILED_BENCHMARK, failed_rules=rules
     )
 
 
@@ -187,16 +187,18 @@ def test_reason_codes_must_fit_the_decision_type() -> None:
     message = refused(decision_type=DecisionType.QUALITY_SIGNAL, reason_code=ReasonCode.NO_API_KEY)
     assert "reason 'no_api_key' does not go with decision type 'quality_signal'" in message
     assert "allowed: fallback_used, no_change, passed_after_retry, passed_first_attempt, provisional" in message
-    refused(decision_type=DecisionType.GENERATOR_CHOICE, reason_code=ReasonCode.APPLIED, outcome=Outcome.ERROR)
+    refused(decision_type=DecisionType.GENERATOR_CHOICE, reason_code=ReasonCode.APPLIED, outcome=RecordOutcome.ERROR)
     refused(decision_type=DecisionType.OUTCOME, reason_code=ReasonCode.TIMED_OUT)
     # An attempt's outcome and reason agree.
-    assert "passed exactly when" in refused(outcome=Outcome.FAILED, reason_code=ReasonCode.PASSED)
-    assert "passed exactly when" in refused(outcome=Outcome.PASSED, reason_code=ReasonCode.FAILED_BENCHMARK)
-    assert "cancelled exactly when" in refused(outcome=Outcome.ERROR, reason_code=ReasonCode.CANCELLED)
+    assert "passed exactly when" in refused(outcome=RecordOutcome.FAILED, reason_code=ReasonCode.PASSED)
+    assert "passed exactly when" in refused(outcome=RecordOutcome.PASSED, reason_code=ReasonCode.FAILED_BENCHMARK)
+    assert "cancelled exactly when" in refused(outcome=RecordOutcome.ERROR, reason_code=ReasonCode.CANCELLED)
     for decision_type, reasons in ALLOWED_REASONS.items():
         for reason in reasons:
-            outcome = {ReasonCode.PASSED: Outcome.PASSED, ReasonCode.CANCELLED: Outcome.CANCELLED}.get(reason)
-            make(decision_type=decision_type, reason_code=reason, outcome=outcome or Outcome.ERROR)
+            outcome = {ReasonCode.PASSED: RecordOutcome.PASSED, ReasonCode.CANCELLED: RecordOutcome.CANCELLED}.get(
+                reason
+            )
+            make(decision_type=decision_type, reason_code=reason, outcome=outcome or RecordOutcome.ERROR)
 
 
 def test_generator_failure_reasons_map_one_to_one() -> None:
@@ -282,7 +284,7 @@ def test_records_round_trip_through_sqlite(data_dir: Path) -> None:
             mode=Mode.FIX,
             generator="openai",
             attempt=2,
-            outcome=Outcome.FAILED,
+            outcome=RecordOutcome.FAILED,
             reason_code=ReasonCode.FAILED_BENCHMARK,
             failed_rules=["AIC131", "AIC101"],
             latency_ms=812.5,
@@ -296,7 +298,7 @@ def test_records_round_trip_through_sqlite(data_dir: Path) -> None:
             mode=Mode.FIX,
             generator=None,
             attempt=2,
-            outcome=Outcome.FAILED,
+            outcome=RecordOutcome.FAILED,
             decision_type=DecisionType.QUALITY_SIGNAL,
             reason_code=ReasonCode.PROVISIONAL,
             failed_rules=["AIC101"],
@@ -422,10 +424,10 @@ def attempt(
     run: UUID, pack: str, section: str, generator: str, number: int, reason: ReasonCode, *rules: str
 ) -> DecisionRecord:
     outcome = {
-        ReasonCode.PASSED: Outcome.PASSED,
-        ReasonCode.FAILED_BENCHMARK: Outcome.FAILED,
-        ReasonCode.CANCELLED: Outcome.CANCELLED,
-    }.get(reason, Outcome.ERROR)
+        ReasonCode.PASSED: RecordOutcome.PASSED,
+        ReasonCode.FAILED_BENCHMARK: RecordOutcome.FAILED,
+        ReasonCode.CANCELLED: RecordOutcome.CANCELLED,
+    }.get(reason, RecordOutcome.ERROR)
     return make(
         run_id=run,
         pack=pack,
@@ -446,14 +448,14 @@ def verdict(run: UUID, pack: str, section: str, quality: ReasonCode, attempts: i
         section_id=section,
         generator=None,
         attempt=attempts,
-        outcome=Outcome.PASSED if passed else Outcome.FAILED,
+        outcome=RecordOutcome.PASSED if passed else RecordOutcome.FAILED,
         decision_type=DecisionType.QUALITY_SIGNAL,
         reason_code=quality,
     )
 
 
 def applied(run: UUID, pack: str, section: str, reason: ReasonCode) -> DecisionRecord:
-    outcome = Outcome.CANCELLED if reason is ReasonCode.CANCELLED else Outcome.PASSED
+    outcome = RecordOutcome.CANCELLED if reason is ReasonCode.CANCELLED else RecordOutcome.PASSED
     return make(
         run_id=run,
         pack=pack,
@@ -479,7 +481,7 @@ HAND_MADE = [
         section_id="market_landscape",
         generator="openai",
         attempt=0,
-        outcome=Outcome.ERROR,
+        outcome=RecordOutcome.ERROR,
         decision_type=DecisionType.GENERATOR_CHOICE,
         reason_code=R.NO_API_KEY,
     ),

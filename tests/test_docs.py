@@ -13,7 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from aicmo_lsp.features import code_actions, code_lens, commands
+from aicmo_lsp import protocol
+from aicmo_lsp.features import code_actions
 from aicmo_lsp.settings import GeneratorConfig, Settings
 
 from aicmo_core.decisions import DecisionType, GroupStats, ReasonCode
@@ -177,12 +178,7 @@ def test_lsp_doc_names_every_setting() -> None:
 
 def test_lsp_doc_names_every_command_and_code_action_kind() -> None:
     lsp_doc = (DOCS / "lsp.md").read_text(encoding="utf-8")
-    names = {
-        value
-        for module in (commands, code_actions, code_lens)
-        for name, value in vars(module).items()
-        if name.endswith(("_COMMAND", "_NOTIFICATION"))
-    }
+    names = {*protocol.COMMANDS.values(), *protocol.NOTIFICATIONS.values()}
     names |= {str(getattr(kind, "value", kind)) for kind in code_actions.KINDS}
     assert {"aicmo.generateSection", "aicmo/setSecrets", "source.fixAll.aicmo"} <= names
     missing = sorted(name for name in names if f"`{name}`" not in lsp_doc)

@@ -1,6 +1,8 @@
 """Generated files must match their sources: regenerate with `make docs`."""
 
-from aicmo_core.generate import RULES_DOC_PATH, SCHEMA_PATH, rules_markdown, schema_text
+from aicmo_lsp.protocol import TYPESCRIPT_PATH, typescript
+
+from aicmo_core.generated_files import RULES_DOC_PATH, SCHEMA_PATH, rules_markdown, schema_text
 
 
 def test_benchmark_schema_is_up_to_date() -> None:
@@ -9,3 +11,10 @@ def test_benchmark_schema_is_up_to_date() -> None:
 
 def test_rules_doc_is_up_to_date() -> None:
     assert RULES_DOC_PATH.read_text(encoding="utf-8") == rules_markdown(), "docs/rules.md is stale: run make docs"
+
+
+def test_extension_protocol_constants_are_up_to_date() -> None:
+    """The extension's command ids and notification methods come from the server's one table."""
+    assert TYPESCRIPT_PATH.read_text(encoding="utf-8") == typescript(), (
+        "extension/src/serverProtocol.ts is stale: run make docs"
+    )

@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
+from aicmo_core.generators import defaults
 
 # Front matter fields that describe the client; any other scalar field the writer adds is kept too.
 BRIEF_FIELDS = ("brand", "industry", "audience", "goal", "voice", "product", "market", "offer", "timeline")
@@ -146,13 +147,13 @@ class Generator(Protocol):
 class GeneratorSettings:
     """Settings generators read; each takes what it needs. ``api_key`` is never logged or stored."""
 
-    model: str = "gpt-4o-mini"
+    model: str = defaults.MODEL
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
-    timeout_s: float = 60.0
-    max_retries: int = 2
-    token_budget: int = 8000
-    temperature: float = 0.4
+    timeout_s: float = defaults.TIMEOUT_SECONDS
+    max_retries: int = defaults.MAX_RETRIES
+    token_budget: int = defaults.TOKEN_BUDGET
+    temperature: float = defaults.TEMPERATURE
 
 
 GeneratorFactory = Callable[[GeneratorSettings], Generator]

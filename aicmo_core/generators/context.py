@@ -24,10 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from aicmo_core.benchmarks.models import SectionBenchmark, SectionFormat
+from aicmo_core.benchmarks.models import SectionBenchmark
+from aicmo_core.generators import defaults
 from aicmo_core.generators.base import GenerationRequest, Mode
+from aicmo_core.rules import Scope, rules_of
 
-DEFAULT_TOKEN_BUDGET = 8000
 ASCII_CHARS_PER_TOKEN = 4
 MESSAGE_OVERHEAD_TOKENS = 4  # role and separators of one chat message
 REPLY_PRIMING_TOKENS = 3  # the start of the assistant's reply
@@ -105,57 +106,11 @@ def task(request: GenerationRequest) -> str:
     return "write the section anew. Keep the facts of the current text, if any; its wording may change freely."
 
 
-def _quoted(items: tuple[str, ...]) -> str:
-    return ", ".join(f'"{item}"' for item in items)
-
-
-def _range(low: int, high: int | None, noun: str = "") -> str:
-    suffix = f" {noun}" if noun else ""
-    if high == 0:
-        return "none"
-    if high is None:
-        return f"at least {low}{suffix}"
-    if low == high:
-        return f"exactly {low}{suffix}"
-    if low == 0:
-        return f"at most {high}{suffix}"
-    return f"between {low} and {high}{suffix}"
-
-
 def constraints(section: SectionBenchmark, sub_heading: str = "###") -> str:
-    """The benchmark as a checklist the model can follow: every bound, phrase and pattern, verbatim."""
-    lines = [f"- Length: {_range(section.min_words, section.max_words, 'words')}."]
-    if section.min_bullets or section.max_bullets is not None:
-        lines.append(f"- List items (bulleted or numbered): {_range(section.min_bullets, section.max_bullets)}.")
-    if section.min_headings or section.max_headings is not None:
-        lines.append(
-            f"- Sub-headings (`{sub_heading}` or deeper): {_range(section.min_headings, section.max_headings)}."
-        )
-    if section.required_headings:
-        where = f"a `{sub_heading}` sub-heading"
-        if section.format is SectionFormat.TABLE:
-            where += " or a table column header"
-        lines.append(
-            f"- Required sub-headings, each as {where} containing these words: {_quoted(section.required_headings)}."
-        )
-    if section.required_substrings:
-        lines.append(f"- Required phrases, each verbatim at least once: {_quoted(section.required_substrings)}.")
-    if section.forbidden_substrings:
-        lines.append(f"- Forbidden phrases, in any letter case: {_quoted(section.forbidden_substrings)}.")
-    if section.forbidden_regex:
-        patterns = ", ".join(f"`{pattern}`" for pattern in section.forbidden_regex)
-        lines.append(f"- Forbidden patterns (Python regular expressions; no text may match): {patterns}.")
-    if section.max_avg_sentence_length is not None:
-        lines.append(f"- Sentences: at most {section.max_avg_sentence_length:g} words on average.")
-    lines.append(
-        f"- Repetition: at most {section.max_repeated_line_ratio:.0%} of lines may repeat an earlier line"
-        " word for word."
-    )
-    if section.format is SectionFormat.TABLE:
-        lines.append("- Format: include a Markdown table (a header row, a `|---|` delimiter row, then rows).")
-    elif section.format is SectionFormat.LIST:
-        lines.append("- Format: include a Markdown list.")
-    return "\n".join(lines)
+    """The benchmark as a checklist the model can follow: each section rule states its own bound,
+    phrases and patterns verbatim, in the rules' order."""
+    stated = (rule.states(section, sub_heading) for rule in rules_of(Scope.SECTION) if rule.states is not None)
+    return "\n".join(f"- {sentence}" for sentence in stated if sentence)
 
 
 def _brief(request: GenerationRequest) -> str:
@@ -221,7 +176,7 @@ def _user_message(
     return "\n\n".join(parts)
 
 
-def build_prompt(request: GenerationRequest, token_budget: int = DEFAULT_TOKEN_BUDGET) -> Prompt:
+def build_prompt(request: GenerationRequest, token_budget: int = defaults.TOKEN_BUDGET) -> Prompt:
     """The messages for ``request``, cut to ``token_budget`` estimated tokens as the module explains."""
     system = Message("system", instructions(request))
     current_full = request.current_body.strip()

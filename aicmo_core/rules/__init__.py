@@ -1,27 +1,36 @@
-"""Rules, one per module. Importing this package registers all of them."""
+"""Rules, one per module. Importing this package registers all of them.
 
+The order of the imports is the rules' order: a section runs its rules in it, and the hover table
+and the prompt's constraints list the rules' lines in it.
+"""
+
+# isort: off
 from aicmo_core.rules import (  # noqa: F401  (imported to register)
-    document_rules,
+    front_matter,
+    unknown_pack,
+    missing_section,
+    unknown_section,
     duplicate_section,
+    section_order,
     empty_section,
-    forbidden_regex,
-    forbidden_substrings,
-    format,
-    max_avg_sentence_length,
-    max_bullets,
-    max_headings,
-    max_repeated_line_ratio,
+    min_words,
     max_words,
     min_bullets,
+    max_bullets,
     min_headings,
-    min_words,
-    missing_section,
-    provisional,
+    max_headings,
     required_headings,
     required_substrings,
-    section_order,
-    unknown_section,
+    forbidden_substrings,
+    forbidden_regex,
+    max_avg_sentence_length,
+    max_repeated_line_ratio,
+    format,
+    provisional,
+    internal_error,
 )
-from aicmo_core.rules.registry import RULES, Rule, Scope, find_rule
 
-__all__ = ["RULES", "Rule", "Scope", "find_rule"]
+# isort: on
+from aicmo_core.rules.registry import RULES, Rule, Scope, find_rule, rules_of
+
+__all__ = ["RULES", "Rule", "Scope", "find_rule", "rules_of"]

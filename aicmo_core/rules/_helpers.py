@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def bound_text(low: int, high: int | None, unit: str = "") -> str:
     """``"280-400"`` or ``"at least 5"``, for messages."""
@@ -11,3 +13,31 @@ def bound_text(low: int, high: int | None, unit: str = "") -> str:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def hover_bound(low: float, high: float | None) -> str:
+    """``"280-400"`` or ``"at least 2"``, for the hover table."""
+    return f"at least {low:g}" if high is None else f"{low:g}-{high:g}"
+
+
+def within(value: float, low: float, high: float | None) -> bool:
+    return value >= low and (high is None or value <= high)
+
+
+def prompt_range(low: int, high: int | None, noun: str = "") -> str:
+    """A bound as a model is told it: ``"between 200 and 1200 words"``, ``"at most 5"``, ``"none"``."""
+    suffix = f" {noun}" if noun else ""
+    if high == 0:
+        return "none"
+    if high is None:
+        return f"at least {low}{suffix}"
+    if low == high:
+        return f"exactly {low}{suffix}"
+    if low == 0:
+        return f"at most {high}{suffix}"
+    return f"between {low} and {high}{suffix}"
+
+
+def quoted(items: Iterable[str]) -> str:
+    """``"a", "b"``: phrases for a prompt, each in double quotes."""
+    return ", ".join(f'"{item}"' for item in items)

@@ -6,7 +6,7 @@ from aicmo_core.findings import Issue, Severity
 from aicmo_core.rules.registry import SectionContext, rule
 
 
-@rule(code="AIC005", name="empty_section", severity=Severity.ERROR)
+@rule(code="AIC005", name="empty_section", severity=Severity.ERROR, exclusive=True)
 def empty_section(ctx: SectionContext) -> Iterator[Issue]:
     """A section has a heading and nothing else.
 

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.findings import Issue, Severity
 from aicmo_core.rules.registry import SectionContext, rule
 
@@ -13,7 +14,14 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-@rule(code="AIC143", name="forbidden_regex", severity=Severity.ERROR)
+def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
+    if not benchmark.forbidden_regex:
+        return None
+    patterns = ", ".join(f"`{pattern}`" for pattern in benchmark.forbidden_regex)
+    return f"Forbidden patterns (Python regular expressions; no text may match): {patterns}."
+
+
+@rule(code="AIC143", name="forbidden_regex", severity=Severity.ERROR, states=_states)
 def forbidden_regex(ctx: SectionContext) -> Iterator[Issue]:
     """Text in the section matches a forbidden regular expression.
 

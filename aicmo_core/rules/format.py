@@ -2,12 +2,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aicmo_core.benchmarks.models import SectionFormat
+from aicmo_core.benchmarks.models import SectionBenchmark, SectionFormat
+from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules.registry import SectionContext, rule
+from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
-@rule(code="AIC171", name="format", severity=Severity.ERROR)
+def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow | None:
+    wanted = benchmark.format
+    if wanted is SectionFormat.BLOCK:
+        return None
+    metrics = section.metrics
+    has = metrics.tables > 0 if wanted is SectionFormat.TABLE else metrics.lists > 0
+    now = "table" if metrics.tables else ("list" if metrics.lists else "prose")
+    return HoverRow("format", now, wanted.value, has)
+
+
+def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
+    if benchmark.format is SectionFormat.TABLE:
+        return "Format: include a Markdown table (a header row, a `|---|` delimiter row, then rows)."
+    if benchmark.format is SectionFormat.LIST:
+        return "Format: include a Markdown list."
+    return None
+
+
+@rule(code="AIC171", name="format", severity=Severity.ERROR, hover=_hover, states=_states)
 def format_(ctx: SectionContext) -> Iterator[Issue]:
     """The section lacks the shape its benchmark requires: a table or a list.
 

@@ -2,11 +2,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aicmo_core.benchmarks.models import SectionBenchmark
+from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules.registry import SectionContext, rule
+from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
-@rule(code="AIC161", name="max_avg_sentence_length", severity=Severity.WARNING)
+def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow | None:
+    limit = benchmark.max_avg_sentence_length
+    if limit is None:
+        return None
+    average = section.metrics.avg_sentence_words
+    return HoverRow("avg sentence", f"{average:g} words", f"at most {limit:g}", average <= limit)
+
+
+def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
+    if benchmark.max_avg_sentence_length is None:
+        return None
+    return f"Sentences: at most {benchmark.max_avg_sentence_length:g} words on average."
+
+
+@rule(code="AIC161", name="max_avg_sentence_length", severity=Severity.WARNING, hover=_hover, states=_states)
 def max_avg_sentence_length(ctx: SectionContext) -> Iterator[Issue]:
     """The section's sentences are too long on average (a warning).
 

@@ -2,11 +2,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aicmo_core.benchmarks.models import SectionBenchmark
+from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules.registry import SectionContext, rule
+from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
-@rule(code="AIC151", name="max_repeated_line_ratio", severity=Severity.ERROR)
+def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow:
+    ratio, limit = section.metrics.repeated_line_ratio, benchmark.max_repeated_line_ratio
+    return HoverRow("repeated lines", f"{ratio:.0%}", f"at most {limit:.0%}", ratio <= limit)
+
+
+def _states(benchmark: SectionBenchmark, sub_heading: str) -> str:
+    return (
+        f"Repetition: at most {benchmark.max_repeated_line_ratio:.0%} of lines may repeat an earlier line"
+        " word for word."
+    )
+
+
+@rule(code="AIC151", name="max_repeated_line_ratio", severity=Severity.ERROR, hover=_hover, states=_states)
 def max_repeated_line_ratio(ctx: SectionContext) -> Iterator[Issue]:
     """Too many lines of the section repeat earlier lines.
 

@@ -2,12 +2,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aicmo_core.benchmarks.models import SectionBenchmark
+from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import bound_text, plural
-from aicmo_core.rules.registry import SectionContext, rule
+from aicmo_core.rules._helpers import bound_text, hover_bound, plural, prompt_range, within
+from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
-@rule(code="AIC111", name="min_bullets", severity=Severity.ERROR)
+def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow:
+    """The bullets row covers the whole range: ``max_bullets`` has no row of its own."""
+    bullets = section.metrics.bullets
+    low, high = benchmark.min_bullets, benchmark.max_bullets
+    return HoverRow("bullets", str(bullets), hover_bound(low, high), within(bullets, low, high))
+
+
+def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
+    if not benchmark.min_bullets and benchmark.max_bullets is None:
+        return None
+    return f"List items (bulleted or numbered): {prompt_range(benchmark.min_bullets, benchmark.max_bullets)}."
+
+
+@rule(code="AIC111", name="min_bullets", severity=Severity.ERROR, hover=_hover, states=_states)
 def min_bullets(ctx: SectionContext) -> Iterator[Issue]:
     """A section has fewer list items than its benchmark asks for.
 

@@ -2,12 +2,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aicmo_core.benchmarks.models import SectionBenchmark
+from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import bound_text, plural
-from aicmo_core.rules.registry import SectionContext, rule
+from aicmo_core.rules._helpers import bound_text, hover_bound, plural, prompt_range, within
+from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
-@rule(code="AIC121", name="min_headings", severity=Severity.ERROR)
+def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow:
+    """The sub-headings row covers the whole range: ``max_headings`` has no row of its own."""
+    headings = section.metrics.headings
+    low, high = benchmark.min_headings, benchmark.max_headings
+    return HoverRow("sub-headings", str(headings), hover_bound(low, high), within(headings, low, high))
+
+
+def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
+    if not benchmark.min_headings and benchmark.max_headings is None:
+        return None
+    return f"Sub-headings (`{sub_heading}` or deeper): {prompt_range(benchmark.min_headings, benchmark.max_headings)}."
+
+
+@rule(code="AIC121", name="min_headings", severity=Severity.ERROR, hover=_hover, states=_states)
 def min_headings(ctx: SectionContext) -> Iterator[Issue]:
     """A section has fewer sub-headings than its benchmark asks for.
 

@@ -2,12 +2,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aicmo_core.benchmarks.models import SectionBenchmark
+from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import bound_text, plural
-from aicmo_core.rules.registry import SectionContext, rule
+from aicmo_core.rules._helpers import bound_text, hover_bound, plural, prompt_range, within
+from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
-@rule(code="AIC101", name="min_words", severity=Severity.ERROR)
+def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow:
+    """The words row covers the whole range: ``max_words`` has no row of its own."""
+    words = section.metrics.words
+    low, high = benchmark.min_words, benchmark.max_words
+    return HoverRow("words", str(words), hover_bound(low, high), within(words, low, high))
+
+
+def _states(benchmark: SectionBenchmark, sub_heading: str) -> str:
+    return f"Length: {prompt_range(benchmark.min_words, benchmark.max_words, 'words')}."
+
+
+@rule(code="AIC101", name="min_words", severity=Severity.ERROR, hover=_hover, states=_states)
 def min_words(ctx: SectionContext) -> Iterator[Issue]:
     """A section has fewer words than its benchmark asks for.
 

@@ -2,11 +2,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aicmo_core.benchmarks.models import Pack
 from aicmo_core.findings import Issue, Severity
 from aicmo_core.rules.registry import ReportContext, Scope, rule
 
 
-@rule(code="AIC001", name="missing_section", severity=Severity.ERROR, scope=Scope.REPORT)
+def _relaxed_unless_strict(pack: Pack) -> Severity | None:
+    """A pack that is not ``strict`` makes a missing section a warning."""
+    return None if pack.strict else Severity.WARNING
+
+
+@rule(
+    code="AIC001",
+    name="missing_section",
+    severity=Severity.ERROR,
+    scope=Scope.REPORT,
+    pack_severity=_relaxed_unless_strict,
+)
 def missing_section(ctx: ReportContext) -> Iterator[Issue]:
     """A section of the pack has no heading in the report.
 

@@ -1,13 +1,31 @@
 """The rule registry: each rule is a small function registered with a stable code and a name.
 
-Section rules see one section and its benchmark; report rules see the whole report structure. A
-rule's docstring is its documentation (``aicmo explain`` and ``docs/rules.md``).
+A rule owns everything about its check, so adding one touches its own file and one import line in
+``rules/__init__.py``:
+
+- ``check``: the function the engine runs. Its docstring is the rule's documentation
+  (``aicmo explain`` and ``docs/rules.md``).
+- ``hover``: the rule's line in a section's hover table (its measure now, its bound, whether it
+  holds), and ``note``: what the hover adds under the table from the rule's findings.
+- ``states``: the sentence that states the rule's bound to a model (the prompt's constraints).
+- ``exclusive``: when it fires, the section's other rules are not run (one clear finding instead
+  of ten, as for an empty section).
+- ``pack_severity``: the default severity a pack's flags give the rule (``missing_section`` is a
+  warning in a pack that is not ``strict``); ``[severity]`` settings still win.
+
+Rules are kept in registration order, which is the order of the imports in ``rules/__init__.py``:
+sections run their rules in that order, and the hover table and the prompt list them in it.
+
+Scopes: a section rule sees one section; a section-summary rule runs after the section's other
+rules and sees their findings; a report rule sees the report's structure once its pack is known; a
+document rule runs before (and without) a pack; an engine code is reported by the engine itself
+(a rule that raised).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
@@ -22,6 +40,13 @@ class Scope(str, Enum):
     SECTION = "section"
     SECTION_SUMMARY = "section_summary"  # runs after a section's other rules and sees their findings
     REPORT = "report"
+    DOCUMENT = "document"  # runs before a pack is resolved: front matter, the pack's name
+    ENGINE = "engine"  # reported by the engine, never run
+
+    @property
+    def label(self) -> str:
+        """``section`` or ``report``: what the scope looks at, for the rules table."""
+        return "section" if self in (Scope.SECTION, Scope.SECTION_SUMMARY) else "report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +72,18 @@ class SectionContext:
         return self.benchmark.label
 
 
+def front_matter_span(doc: ParsedDocument, key: str) -> Span | None:
+    """The ``key:`` line of the front matter, from its first non-blank character; None without one."""
+    front = doc.front_matter
+    if front is None:
+        return None
+    for line in range(front.end_line):
+        text = doc.index.line_text(line)
+        if text.lstrip().startswith(f"{key}:"):
+            return doc.index.line_span(line, len(text) - len(text.lstrip()))
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class ReportContext:
     structure: ReportStructure
@@ -65,19 +102,33 @@ class ReportContext:
 
     def report_span(self) -> Span:
         """Where report-wide findings go: the ``pack:`` line of the front matter, else line 1."""
-        doc = self.doc
-        front = doc.front_matter
-        if front is not None:
-            for line in range(front.end_line):
-                if doc.index.line_text(line).lstrip().startswith("pack:"):
-                    return doc.index.line_span(
-                        line, len(doc.index.line_text(line)) - len(doc.index.line_text(line).lstrip())
-                    )
-        return doc.index.line_span(0)
+        return front_matter_span(self.doc, "pack") or self.doc.index.line_span(0)
 
 
-SectionCheck = Callable[[SectionContext], Iterable[Issue]]
-ReportCheck = Callable[[ReportContext], Iterable[Issue]]
+@dataclass(frozen=True, slots=True)
+class DocumentContext:
+    """A document before its pack is known: the key it resolves to and the packs that exist."""
+
+    doc: ParsedDocument
+    pack_key: str | None
+    pack: Pack | None
+    known_packs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HoverRow:
+    """One line of a section's hover table: what is measured, its value now, the bound, whether it holds."""
+
+    label: str
+    now: str
+    bound: str
+    ok: bool
+
+
+HoverFn = Callable[[SectionBenchmark, Section], "HoverRow | None"]
+NoteFn = Callable[[Sequence[Finding]], "str | None"]
+StatesFn = Callable[[SectionBenchmark, str], "str | None"]  # (benchmark, sub-heading marker such as "###")
+PackSeverityFn = Callable[[Pack], "Severity | None"]
 F = TypeVar("F", bound=Callable[..., Iterable[Issue]])
 
 
@@ -88,6 +139,11 @@ class Rule:
     severity: Severity
     scope: Scope
     check: Callable[..., Iterable[Issue]]
+    hover: HoverFn | None = None
+    note: NoteFn | None = None
+    states: StatesFn | None = None
+    exclusive: bool = False
+    pack_severity: PackSeverityFn | None = None
 
     @property
     def doc(self) -> str:
@@ -97,11 +153,27 @@ class Rule:
     def summary(self) -> str:
         return self.doc.split("\n\n", 1)[0].replace("\n", " ")
 
+    def default_severity(self, pack: Pack | None) -> Severity:
+        """The severity before settings: the rule's own, or what the pack's flags make it."""
+        relaxed = self.pack_severity(pack) if self.pack_severity is not None and pack is not None else None
+        return relaxed or self.severity
+
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(*, code: str, name: str, severity: Severity, scope: Scope = Scope.SECTION) -> Callable[[F], F]:
+def rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    scope: Scope = Scope.SECTION,
+    hover: HoverFn | None = None,
+    note: NoteFn | None = None,
+    states: StatesFn | None = None,
+    exclusive: bool = False,
+    pack_severity: PackSeverityFn | None = None,
+) -> Callable[[F], F]:
     """Register a rule. Codes and names are unique and never change once released."""
 
     def register(check: F) -> F:
@@ -109,7 +181,7 @@ def rule(*, code: str, name: str, severity: Severity, scope: Scope = Scope.SECTI
             raise ValueError(f"rule {code} {name} registered twice")
         if not check.__doc__:
             raise ValueError(f"rule {code} {name} needs a docstring: it is the rule's documentation")
-        RULES[code] = Rule(code, name, severity, scope, check)
+        RULES[code] = Rule(code, name, severity, scope, check, hover, note, states, exclusive, pack_severity)
         return check
 
     return register
@@ -126,13 +198,22 @@ def find_rule(code_or_name: str) -> Rule | None:
     return None
 
 
+def rules_of(*scopes: Scope) -> list[Rule]:
+    """The registered rules of these scopes, in registration order."""
+    return [r for r in RULES.values() if r.scope in scopes]
+
+
 def section_rules() -> list[Rule]:
-    return [r for r in RULES.values() if r.scope is Scope.SECTION]
+    return rules_of(Scope.SECTION)
 
 
 def summary_rules() -> list[Rule]:
-    return [r for r in RULES.values() if r.scope is Scope.SECTION_SUMMARY]
+    return rules_of(Scope.SECTION_SUMMARY)
 
 
 def report_rules() -> list[Rule]:
-    return [r for r in RULES.values() if r.scope is Scope.REPORT]
+    return rules_of(Scope.REPORT)
+
+
+def document_rules() -> list[Rule]:
+    return rules_of(Scope.DOCUMENT)

@@ -1,13 +1,25 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.text import phrase_pattern
-from aicmo_core.findings import Issue, Severity
+from aicmo_core.findings import Finding, Issue, Severity
+from aicmo_core.rules._helpers import quoted
 from aicmo_core.rules.registry import SectionContext, rule
 
 
-@rule(code="AIC141", name="required_substrings", severity=Severity.ERROR)
+def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
+    if not benchmark.required_substrings:
+        return None
+    return f"Required phrases, each verbatim at least once: {quoted(benchmark.required_substrings)}."
+
+
+def _note(findings: Sequence[Finding]) -> str:
+    return "Missing phrases: " + ", ".join(f"'{f.data.get('phrase')}'" for f in findings)
+
+
+@rule(code="AIC141", name="required_substrings", severity=Severity.ERROR, note=_note, states=_states)
 def required_substrings(ctx: SectionContext) -> Iterator[Issue]:
     """A phrase the benchmark requires does not appear in the section.
 

@@ -12,12 +12,11 @@ import { DiagnosticsPuller } from './diagnosticsPull';
 import { onPythonInterpreterChange } from './pythonExtension';
 import { redactSecrets } from './redact';
 import { findServer } from './serverLaunch';
+import { ServerNotification } from './serverProtocol';
 import { StatusBar } from './statusBar';
 
 /** Also the prefix of the trace setting vscode-languageclient reads: `aicmo.trace.server`. */
 export const CLIENT_ID = 'aicmo';
-export const STATUS_NOTIFICATION = 'aicmo/status';
-export const SET_SECRETS_NOTIFICATION = 'aicmo/setSecrets';
 export const API_KEY_SECRET = 'aicmo.openaiApiKey';
 
 /** Markdown in files, MDX whether or not another extension contributes the `mdx` language, unsaved Markdown. */
@@ -177,7 +176,7 @@ export class ServerManager implements vscode.Disposable {
       // cancellable notification through vscode-languageclient's own progress handling.
     };
     const client = new LanguageClient(CLIENT_ID, 'aicmo', serverOptions, clientOptions);
-    client.onNotification(STATUS_NOTIFICATION, (params: unknown) => this.statusBar.update(params));
+    client.onNotification(ServerNotification.status, (params: unknown) => this.statusBar.update(params));
     this.client = client;
     this.sentKey = undefined;
     try {
@@ -234,7 +233,7 @@ export class ServerManager implements vscode.Disposable {
     if (key !== '') {
       this.knownSecrets.add(key);
     }
-    await client.sendNotification(SET_SECRETS_NOTIFICATION, { openaiApiKey: key });
+    await client.sendNotification(ServerNotification.setSecrets, { openaiApiKey: key });
     this.sentKey = key;
   }
 

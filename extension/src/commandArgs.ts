@@ -1,19 +1,10 @@
 // Arguments for the server's commands and the quick pick entries built from their answers.
 // Pure: no `vscode` import, so node:test covers it. The server's side is
-// server/aicmo_lsp/features/commands.py; its command IDs are registered as VS Code commands by
+// server/aicmo_lsp/features/commands.py, and its command IDs (serverProtocol.ts, generated from
+// server/aicmo_lsp/protocol.py) are registered as VS Code commands by
 // vscode-languageclient, so the extension's own command IDs must differ from these.
 
-export const ServerCommand = {
-  generateSection: 'aicmo.generateSection',
-  regenerateAllFailing: 'aicmo.regenerateAllFailing',
-  showSection: 'aicmo.showSection',
-  revalidate: 'aicmo.revalidate',
-  listPacks: 'aicmo.listPacks',
-  listRules: 'aicmo.listRules',
-  stats: 'aicmo.stats',
-  setPack: 'aicmo.setPack',
-  newReport: 'aicmo.newReport',
-} as const;
+export { ServerCommand } from './serverProtocol';
 
 export type GenerationMode = 'regenerate' | 'expand' | 'fix';
 

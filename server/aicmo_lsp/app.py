@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -21,13 +22,11 @@ from pygls.lsp.server import LanguageServer
 
 from aicmo_core import __version__
 from aicmo_core.check import ReportResult, SectionCache
+from aicmo_core.decisions import DecisionLog
 from aicmo_core.errors import Problem
 from aicmo_core.workspace import Workspace
 from aicmo_lsp.convert import PositionMapper, diagnostics, problem_diagnostic, problem_uri
 from aicmo_lsp.settings import Settings, parse_settings
-
-if TYPE_CHECKING:
-    from aicmo_lsp.generation import GenerationService
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +56,27 @@ class DocState:
 
 
 @dataclass
+class GenerationState:
+    """What the server keeps between generation requests (the work itself is ``generation.py``'s)."""
+
+    api_key: str | None = None  # handed over by the editor (aicmo/setSecrets); never logged or stored
+    busy: set[str] = field(default_factory=set)  # documents with a generation running
+    progress_tasks: dict[str, asyncio.Future[Any]] = field(default_factory=dict)  # by progress token
+    decision_log: DecisionLog | None = None
+
+    @property
+    def decisions(self) -> DecisionLog:
+        """The decision log, opened on first use."""
+        if self.decision_log is None:
+            self.decision_log = DecisionLog()
+        return self.decision_log
+
+    def key(self) -> str | None:
+        """The editor's key, else ``OPENAI_API_KEY`` from the server's environment."""
+        return self.api_key or os.environ.get("OPENAI_API_KEY") or None
+
+
+@dataclass
 class Validation:
     result: ReportResult | None
     problems: list[Problem]
@@ -76,7 +96,7 @@ class AicmoLanguageServer(LanguageServer):
         self.listeners: list[Callable[[str, ReportResult | None], None]] = []
         self.initialization_settings: Any = None
         self.pushed_settings: Any = None
-        self.generation: GenerationService | None = None
+        self.generation = GenerationState()
 
     # ----------------------------------------------------------------- capabilities
     @property

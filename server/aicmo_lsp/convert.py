@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from lsprotocol import types
@@ -11,6 +11,7 @@ from aicmo_core.benchmarks.models import Pack
 from aicmo_core.check import ReportResult
 from aicmo_core.errors import Problem
 from aicmo_core.findings import Finding, Severity
+from aicmo_core.rewrite import TextEdit
 from aicmo_core.spans import Position, Span
 
 SOURCE = "aicmo"
@@ -60,6 +61,20 @@ def _units(text: str, encoding: str) -> int:
     if encoding == "utf-32":
         return len(text)
     return len(text.encode("utf-16-le")) // 2
+
+
+def workspace_edit(
+    mapper: PositionMapper, uri: str, version: int | None, edits: Sequence[TextEdit]
+) -> types.WorkspaceEdit:
+    """Core edits, computed on the text ``mapper`` maps, as one versioned document edit (one undo step)."""
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                edits=[types.TextEdit(range=mapper.range(edit.span), new_text=edit.new_text) for edit in edits],
+            )
+        ]
+    )
 
 
 def rule_href(code: str) -> str:

@@ -8,6 +8,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
+from aicmo_core.generators import defaults
+from aicmo_core.runner import GenerationConfig
+
 DEFAULT_DEBOUNCE_MS = 150
 DEFAULT_MAX_FILE_MB = 10.0
 
@@ -18,14 +21,18 @@ class GeneratorConfig(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
 
     chain: tuple[str, ...] | None = None  # None: openai then template with a key, template alone without
-    model: str = "gpt-4o-mini"
+    model: str = defaults.MODEL
     base_url: str | None = None
-    timeout_seconds: float = Field(default=60.0, gt=0, le=600)
-    max_retries: int = Field(default=2, ge=0, le=10)
-    max_attempts: int = Field(default=2, ge=1, le=5)
-    on_exhausted: Literal["provisional", "no_change"] = "provisional"
-    token_budget: int = Field(default=8000, ge=500, le=200_000)
-    concurrency: int = Field(default=3, ge=1, le=16)
+    timeout_seconds: float = Field(default=defaults.TIMEOUT_SECONDS, gt=0, le=600)
+    max_retries: int = Field(default=defaults.MAX_RETRIES, ge=0, le=10)
+    max_attempts: int = Field(default=defaults.MAX_ATTEMPTS, ge=1, le=5)
+    on_exhausted: Literal["provisional", "no_change"] = defaults.ON_EXHAUSTED
+    token_budget: int = Field(default=defaults.TOKEN_BUDGET, ge=500, le=200_000)
+    concurrency: int = Field(default=defaults.CONCURRENCY, ge=1, le=16)
+
+    def core(self) -> GenerationConfig:
+        """The same settings as the core's runner takes them."""
+        return GenerationConfig(**self.model_dump())
 
 
 class Settings(BaseModel):

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from aicmo_core.check import ReportResult, SectionResult
-from aicmo_core.findings import Status
+from aicmo_core.check import SectionResult
 from aicmo_core.generators.base import Mode
 from aicmo_core.rewrite import expand_target, fix_all, quick_fixes
+from aicmo_core.runner import generation_modes
 from aicmo_lsp.app import AicmoLanguageServer
-from aicmo_lsp.generation import workspace_edit
+from aicmo_lsp.convert import workspace_edit
+from aicmo_lsp.protocol import GENERATE_SECTION_COMMAND, REGENERATE_ALL_COMMAND
 
-GENERATE_SECTION_COMMAND = "aicmo.generateSection"
-REGENERATE_ALL_COMMAND = "aicmo.regenerateAllFailing"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.aicmo"
 REGENERATE_ALL_KIND = f"{types.CodeActionKind.Source.value}.aicmo.regenerateAllFailing"
 KINDS: list[types.CodeActionKind | str] = [
@@ -43,25 +42,8 @@ def generate_command(uri: str, section_result: SectionResult, mode: Mode) -> tup
     return title, types.Command(title=title, command=GENERATE_SECTION_COMMAND, arguments=[arguments])
 
 
-def generation_modes(section_result: SectionResult) -> list[Mode]:
-    """The generation actions that make sense for a section: none for a passing one."""
-    benchmark = section_result.section.benchmark
-    if benchmark is None or section_result.status is not Status.FAIL:
-        return []
-    modes = [Mode.REGENERATE]
-    if section_result.section.metrics.words < benchmark.min_words:
-        modes.append(Mode.EXPAND)
-    if section_result.section.metrics.words > 0:
-        modes.append(Mode.FIX)
-    return modes
-
-
 def _wanted(kind: str, only: list[str] | None) -> bool:
     return not only or any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
-
-
-def _section_at(result: ReportResult, line: int) -> SectionResult | None:
-    return next((r for r in result.sections if r.section.start_line <= line < r.section.end_line), None)
 
 
 def register(server: AicmoLanguageServer) -> None:
@@ -92,14 +74,14 @@ def register(server: AicmoLanguageServer) -> None:
                         title=fix.title,
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[diagnostic] if diagnostic else None,
-                        edit=workspace_edit(ls, result, uri, version, fix.edits),
+                        edit=workspace_edit(mapper, uri, version, fix.edits),
                     )
                 )
 
         # Generation actions for the section under the cursor or named by a diagnostic in context.
         targets: dict[int, SectionResult] = {}
         for line in [params.range.start.line, *(d.range.start.line for d in params.context.diagnostics)]:
-            section_result = _section_at(result, line)
+            section_result = result.section_at(line)
             if section_result is not None:
                 targets.setdefault(section_result.section.index, section_result)
         from_diagnostic = bool(params.context.diagnostics)
@@ -117,7 +99,7 @@ def register(server: AicmoLanguageServer) -> None:
                     types.CodeAction(
                         title="Fix all aicmo problems that need no model",
                         kind=FIX_ALL_KIND,
-                        edit=workspace_edit(ls, result, uri, version, edits),
+                        edit=workspace_edit(mapper, uri, version, edits),
                     )
                 )
         if _wanted(REGENERATE_ALL_KIND, only) and any(generation_modes(r) for r in result.sections):

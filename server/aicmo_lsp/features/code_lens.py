@@ -7,11 +7,11 @@ from __future__ import annotations
 from lsprotocol import types
 
 from aicmo_core.generators.base import Mode
+from aicmo_core.runner import generation_modes
 from aicmo_core.summary import lens_title
 from aicmo_lsp.app import AicmoLanguageServer
-from aicmo_lsp.features.code_actions import generate_command, generation_modes
-
-SHOW_SECTION_COMMAND = "aicmo.showSection"
+from aicmo_lsp.features.code_actions import generate_command
+from aicmo_lsp.protocol import SHOW_SECTION_COMMAND
 
 
 def register(server: AicmoLanguageServer) -> None:

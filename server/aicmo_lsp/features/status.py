@@ -17,11 +17,10 @@ from __future__ import annotations
 from typing import Any
 
 from aicmo_core.check import ReportResult
-from aicmo_core.findings import Severity, Status
+from aicmo_core.findings import Severity
 from aicmo_core.summary import status_counts
 from aicmo_lsp.app import AicmoLanguageServer
-
-STATUS_METHOD = "aicmo/status"
+from aicmo_lsp.protocol import STATUS_NOTIFICATION
 
 
 def status_payload(uri: str, version: int | None, result: ReportResult | None, closed: bool = False) -> dict[str, Any]:
@@ -61,8 +60,7 @@ def status_payload(uri: str, version: int | None, result: ReportResult | None, c
                 "line": r.section.start_line,
                 "errors": sum(1 for f in r.findings if f.severity is Severity.ERROR),
             }
-            for r in result.sections
-            if r.section.benchmark is not None and r.status is Status.FAIL
+            for r in result.failing_sections()
         ],
     }
 
@@ -72,6 +70,6 @@ def register(server: AicmoLanguageServer) -> None:
         document = server.workspace.text_documents.get(uri)
         version = document.version if document is not None else None
         payload = status_payload(uri, version, result, closed=document is None)
-        server.protocol.notify(STATUS_METHOD, payload)
+        server.protocol.notify(STATUS_NOTIFICATION, payload)
 
     server.listeners.append(notify)

@@ -1,8 +1,7 @@
-"""The ``aicmo`` command: check reports, list packs, explain rules, show generation stats.
+"""``aicmo check``: check reports against their packs.
 
-Exit codes of ``aicmo check``: 0 no errors, 1 at least one error (or warning with
-``--warnings-as-errors``), 2 usage or configuration errors (bad arguments, a missing path, a broken
-``aicmo.toml`` or benchmark file).
+Exit codes: 0 no errors, 1 at least one error (or warning with ``--warnings-as-errors``), 2 usage
+or configuration errors (bad arguments, a missing path, a broken ``aicmo.toml`` or benchmark file).
 """
 
 from __future__ import annotations
@@ -11,33 +10,23 @@ import argparse
 import glob
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import Progress
 
-from aicmo_core import __version__
 from aicmo_core.check import CheckOptions, ReportResult
-from aicmo_core.cli_generate import add_commands as add_generation_commands
-from aicmo_core.decisions import DecisionLog, default_path, stats_text
+from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, progress_bar
 from aicmo_core.errors import Problem
 from aicmo_core.findings import Severity
 from aicmo_core.formatters import finding_line, results_json, results_sarif, summary_line
-from aicmo_core.rules.registry import RULES, find_rule
 from aicmo_core.workspace import Workspace
 
 REPORT_SUFFIXES = (".md", ".mdx", ".markdown")
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 16
-
-
-class UsageError(Exception):
-    pass
 
 
 def expand_paths(arguments: Sequence[str]) -> list[Path]:
@@ -105,19 +94,6 @@ def _run_checks(
         yield (path, *_check_one(path, args.pack, workspace))
 
 
-def _progress(enabled: bool) -> Progress | None:
-    if not enabled:
-        return None
-    return Progress(
-        TextColumn("checking"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-
-
 def command_check(args: argparse.Namespace) -> int:
     try:
         paths = expand_paths(args.paths)
@@ -126,15 +102,16 @@ def command_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.pack:
         # The packs a report here could use: built-in, --benchmarks and the nearest aicmo.toml's folders.
-        known = _options_here(args.benchmarks)[0].packs.packs
+        known = options_here(args.benchmarks)[0].packs.packs
         if args.pack not in known:
             print(f"aicmo: unknown pack {args.pack!r}; known packs: {', '.join(sorted(known))}", file=sys.stderr)
             return EXIT_USAGE
-    show_progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI") and len(paths) > 1
     results: list[tuple[str, ReportResult]] = []
     problems: dict[str, Problem] = {}
     read_errors: list[str] = []
-    progress = _progress(show_progress)
+    progress = (
+        progress_bar("checking", len(paths), time_remaining=True) if args.format == "text" and len(paths) > 1 else None
+    )
     task = progress.add_task("check", total=len(paths)) if progress else None
     if progress:
         progress.start()
@@ -196,75 +173,14 @@ def _print_findings(display: str, result: ReportResult, quiet: bool, progress: P
             print(text)
 
 
-def _options_here(benchmarks: Sequence[str]) -> tuple[CheckOptions, list[Problem]]:
+def options_here(benchmarks: Sequence[str]) -> tuple[CheckOptions, list[Problem]]:
     """Check options for a report in the current folder: built-in packs, ``--benchmarks`` folders and
     those of the nearest ``aicmo.toml``."""
     workspace = Workspace(benchmark_paths=tuple(Path(p).resolve() for p in benchmarks))
     return workspace.options_for(Path.cwd() / "report.md")
 
 
-def command_packs(args: argparse.Namespace) -> int:
-    options, problems = _options_here(args.benchmarks)
-    packs = options.packs
-    for problem in problems:
-        print(f"aicmo: configuration error: {problem}", file=sys.stderr)
-    for key, pack in sorted(packs.packs.items()):
-        if args.pack and key != args.pack:
-            continue
-        print(
-            f"{key}  {pack.label} (v{pack.version}, {len(pack.sections)} sections{', strict' if pack.strict else ''})"
-        )
-        if args.verbose or args.pack:
-            for position, section in enumerate(pack.sections, start=1):
-                band = f"{section.min_words}-{section.max_words} words, {section.format.value}"
-                print(f"  {position:2}. {section.id:30} {section.label}  [{band}]")
-    if args.pack and args.pack not in packs.packs:
-        print(f"aicmo: unknown pack {args.pack!r}", file=sys.stderr)
-        return EXIT_USAGE
-    return EXIT_USAGE if problems else EXIT_OK
-
-
-def command_explain(args: argparse.Namespace) -> int:
-    rule = find_rule(args.rule)
-    if rule is None:
-        print(
-            f"aicmo: no rule {args.rule!r}; rules: {', '.join(f'{r.code} {r.name}' for r in RULES.values())}",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    print(f"{rule.code} {rule.name} ({rule.severity.value} by default)\n")
-    print(rule.doc)
-    return EXIT_OK
-
-
-def command_stats(args: argparse.Namespace) -> int:
-    path = Path(args.db) if args.db else default_path()
-    if args.db and not path.is_file():
-        print(f"aicmo: no decision log at {args.db}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        stats = DecisionLog(path).stats()
-    except (sqlite3.Error, OSError) as exc:
-        print(f"aicmo: cannot read the decision log {path}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.format == "json":
-        json.dump({"database": str(path), **stats.as_json()}, sys.stdout, indent=2)
-        print()
-    elif stats.empty:
-        print(f"no generation recorded yet (decision log: {path})")
-    else:
-        print(stats_text(stats, {code: rule.name for code, rule in RULES.items()}))
-        print(f"\ndecision log: {path}")
-    return EXIT_OK
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="aicmo", description="Benchmark checks for client reports in Markdown and MDX."
-    )
-    parser.add_argument("--version", action="version", version=f"aicmo {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser("check", help="check reports against their packs")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
     check.add_argument("--pack", help="pack for files whose front matter and aicmo.toml name none")
@@ -274,38 +190,3 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     check.add_argument("--benchmarks", action="append", default=[], metavar="DIR", help="extra benchmark folder")
     check.set_defaults(handler=command_check)
-
-    packs = commands.add_parser("packs", help="list packs and their sections")
-    packs.add_argument("pack", nargs="?", help="show one pack's sections")
-    packs.add_argument("--verbose", "-v", action="store_true", help="show every pack's sections")
-    packs.add_argument("--benchmarks", action="append", default=[], metavar="DIR")
-    packs.set_defaults(handler=command_packs)
-
-    explain = commands.add_parser("explain", help="print a rule's documentation")
-    explain.add_argument("rule", metavar="CODE|RULE")
-    explain.set_defaults(handler=command_explain)
-
-    add_generation_commands(commands)
-
-    stats = commands.add_parser("stats", help="pass and regeneration rates of generated sections")
-    stats.add_argument("--format", choices=("text", "json"), default="text")
-    stats.add_argument("--db", metavar="PATH", help="decision log file (default: in the user's data folder)")
-    stats.set_defaults(handler=command_stats)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if getattr(args, "jobs", 0) and args.jobs < 0:
-        print("aicmo: --jobs must be positive", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        return int(args.handler(args))
-    except BrokenPipeError:
-        # The reader went away (``aicmo check ... | head``): stop quietly, as other Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FINDINGS
-
-
-if __name__ == "__main__":
-    sys.exit(main())

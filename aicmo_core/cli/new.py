@@ -1,0 +1,72 @@
+"""``aicmo new``: write a whole report for a pack from a brief. Exit codes: 0 every section
+passes, 1 some section still fails, 2 usage or configuration errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, write_atomically
+from aicmo_core.cli.writing import add_generation_options, generation_config, report, run_with_progress
+from aicmo_core.findings import Status
+from aicmo_core.reports import compose_report
+from aicmo_core.runner import new_report_tasks
+from aicmo_core.workspace import Workspace
+
+
+def _read_brief(path: Path) -> dict[str, object]:
+    try:
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    except YAMLError as exc:
+        raise UsageError(f"{path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} must be a mapping of brief fields (brand: ..., audience: ...)")
+    return {str(key): value for key, value in data.items()}
+
+
+def command_new(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    try:
+        if output.exists() and not args.force:
+            raise UsageError(f"{output} exists; pass --force to overwrite it")
+        brief_data = _read_brief(Path(args.brief))
+        config, chain = generation_config(args)
+    except UsageError as exc:
+        print(f"aicmo: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    workspace = Workspace(benchmark_paths=tuple(Path(p).resolve() for p in args.benchmarks))
+    options, problems = workspace.options_for(output.resolve())
+    for problem in problems:
+        print(f"aicmo: configuration error: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
+    pack = options.packs.get(args.pack)
+    if pack is None:
+        print(
+            f"aicmo: unknown pack {args.pack!r}; known packs: {', '.join(sorted(options.packs.packs))}", file=sys.stderr
+        )
+        return EXIT_USAGE
+    tasks = new_report_tasks(pack, brief_data, mdx=output.suffix.lower() == ".mdx")
+    outcomes = run_with_progress(tasks, config, chain)
+    passed = report(pack.key, tasks, outcomes, written=True)
+    text = compose_report(pack, brief_data, outcomes)
+    write_atomically(output, text)
+    result, _ = workspace.check_text(text, output)
+    print(f"wrote {output}: {len(tasks)} sections, report {result.status.value}", file=sys.stderr)
+    return EXIT_OK if passed and result.status is not Status.FAIL else EXIT_FINDINGS
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    new = commands.add_parser("new", help="write a whole report for a pack from a brief")
+    new.add_argument("--pack", required=True, metavar="KEY")
+    new.add_argument("--brief", required=True, metavar="BRIEF.yaml", help="brand, industry, audience, goal, voice, ...")
+    new.add_argument("-o", "--output", required=True, metavar="REPORT.md")
+    new.add_argument("--force", action="store_true", help="overwrite the output file")
+    add_generation_options(new)
+    new.set_defaults(handler=command_new)
