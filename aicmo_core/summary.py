@@ -41,6 +41,15 @@ def lens_title(result: SectionResult) -> str:
     return f"{result.status.value}: {', '.join(parts)}"
 
 
+def provisional_title(result: SectionResult) -> str | None:
+    """``"Provisional: AIC101 min_words"`` for a section whose generated text is marked provisional
+    and still fails, else None."""
+    provisional = next((f for f in result.findings if f.rule == "provisional"), None)
+    if provisional is None:
+        return None
+    return f"Provisional: {', '.join(str(code) for code in provisional.data.get('fails', ()))}"
+
+
 def hover_markdown(result: SectionResult) -> str:
     """The section's benchmark next to its current figures, as a small Markdown table: one row per
     rule that has one, then each rule's note on its findings (the sub-headings still missing, ...)."""

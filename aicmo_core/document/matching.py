@@ -200,3 +200,8 @@ def matcher_for(pack: Pack, extra_aliases: Mapping[str, Sequence[str]] | None = 
             _MATCHERS.clear()
         matcher = _MATCHERS[key] = SectionMatcher(pack, extra_aliases)
     return matcher
+
+
+def clear_matchers() -> None:
+    """Forget the built matchers (for cold measurements and tests)."""
+    _MATCHERS.clear()

@@ -13,8 +13,8 @@ from functools import cached_property
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.document.blocks import Block, ChunkInfo, Heading, Table, analyze_chunk
-from aicmo_core.document.matching import _MATCHERS, HeadingMatch, matcher_for
-from aicmo_core.document.preprocess import Directive, FrontMatter, Preprocessed, _load_yaml, preprocess
+from aicmo_core.document.matching import HeadingMatch, clear_matchers, matcher_for
+from aicmo_core.document.preprocess import Directive, FrontMatter, Preprocessed, load_yaml, preprocess
 from aicmo_core.document.text import line_key, normalize_heading, strip_heading_markup
 from aicmo_core.spans import LineIndex, Span
 
@@ -407,6 +407,6 @@ def clear_caches() -> None:
     headings), so the next check is a cold one. For measurements and tests: the caches are bounded
     and never need it."""
     analyze_chunk.cache_clear()
-    _load_yaml.cache_clear()
-    _MATCHERS.clear()
+    load_yaml.cache_clear()
+    clear_matchers()
     normalize_heading.cache_clear()

@@ -65,7 +65,7 @@ def _blank(text: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _load_yaml(body: str) -> tuple[Any, str | None, int]:
+def load_yaml(body: str) -> tuple[Any, str | None, int]:
     """Front matter as data, or the YAML problem and its 1-based line. Cached: the front matter
     rarely changes between two checks of a report, and ruamel's pure-Python loader costs about a
     millisecond, a tenth of checking a 10 KB report."""
@@ -76,7 +76,7 @@ def _load_yaml(body: str) -> tuple[Any, str | None, int]:
         return None, getattr(exc, "problem", None) or "invalid YAML", (mark.line + 1) if mark is not None else 1
 
 
-def _parse_front_matter(lines: list[str]) -> FrontMatter | None:
+def parse_front_matter(lines: list[str]) -> FrontMatter | None:
     if not lines or lines[0].rstrip() != "---":
         return None
     for index in range(1, len(lines)):
@@ -84,7 +84,7 @@ def _parse_front_matter(lines: list[str]) -> FrontMatter | None:
             body = "\n".join(lines[1:index])
             data: Any = {}
             if body.strip():
-                loaded, problem, line = _load_yaml(body)
+                loaded, problem, line = load_yaml(body)
                 if problem is not None:
                     return FrontMatter({}, index + 1, f"front matter is not valid YAML: {problem}", line)
                 data = copy.deepcopy(loaded)  # callers own their data; the cached copy stays intact
@@ -203,97 +203,123 @@ class _MdxLineMasker:
 def preprocess(text: str, *, mdx: bool) -> Preprocessed:
     """Mask non-prose syntax and find chunk boundaries; see the module docstring."""
     lines = text.split("\n")
-    front_matter = _parse_front_matter(lines)
-    out = list(lines)
-    directives: list[Directive] = []
-    chunk_starts = [0]
+    front_matter = parse_front_matter(lines)
+    scanner = _Scanner(lines, mdx)
     start = 0
     if front_matter is not None:
         for index in range(front_matter.end_line):
-            out[index] = _blank(lines[index])
+            scanner.out[index] = _blank(lines[index])
         start = front_matter.end_line
-        chunk_starts.append(start)
-
-    fence: str | None = None
-    raw_html_end: str | None = None
-    html_block = False
-    in_comment = False
-    comment_start = (0, 0)
-    comment_parts: list[str] = []
-    in_esm = False
-    masker = _MdxLineMasker(directives) if mdx else None
-
+        scanner.chunk_starts.append(start)
     for index in range(start, len(lines)):
-        line = lines[index]
+        scanner.scan(index)
+    return Preprocessed("\n".join(scanner.out), front_matter, scanner.directives, scanner.chunk_starts)
+
+
+class _Scanner:
+    """One pass over a report's lines: what is open (a fence, a comment, raw HTML, an ESM block, a
+    JSX construct), the masked lines, the directives and the chunk starts found so far."""
+
+    def __init__(self, lines: list[str], mdx: bool) -> None:
+        self.lines = lines
+        self.out = list(lines)
+        self.directives: list[Directive] = []
+        self.chunk_starts = [0]
+        self.fence: str | None = None
+        self.raw_html_end: str | None = None
+        self.html_block = False
+        self.in_comment = False
+        self.comment_start = (0, 0)
+        self.comment_parts: list[str] = []
+        self.in_esm = False
+        self.masker = _MdxLineMasker(self.directives) if mdx else None
+
+    def scan(self, index: int) -> None:
+        line = self.lines[index]
         stripped = line.strip()
-        if fence is not None:
-            if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
-                fence = None
-            continue
-        if in_comment:
-            end = line.find("-->")
-            if end == -1:
-                comment_parts.append(line)
-                out[index] = _blank(line)
-                continue
-            comment_parts.append(line[:end])
-            out[index] = " " * (end + 3) + line[end + 3 :]
-            in_comment = False
-            directive = _directive("\n".join(comment_parts), comment_start[0], index, comment_start[1], end + 3)
-            if directive:
-                directives.append(directive)
-            line = out[index]
-        if raw_html_end is not None:
-            if raw_html_end in line.lower():
-                raw_html_end = None
-            continue
+        if self.fence is not None:
+            if stripped.startswith(self.fence) and stripped.strip(self.fence[0]) == "":
+                self.fence = None
+            return
+        if self.in_comment:
+            closed = self._continue_comment(index, line)
+            if closed is None:
+                return
+            line = closed
+        if self.raw_html_end is not None:
+            if self.raw_html_end in line.lower():
+                self.raw_html_end = None
+            return
         if not stripped:
-            html_block = False
-            in_esm = False
-            if masker is not None:
-                masker.reset()
-            continue
-        if in_esm:
-            out[index] = _blank(line)
-            continue
-        if masker is not None and masker.busy and _ATX_RE.match(line):
+            self.html_block = False
+            self.in_esm = False
+            if self.masker is not None:
+                self.masker.reset()
+            return
+        if self.in_esm or self._starts_esm(line):
+            self.in_esm = True
+            self.out[index] = _blank(line)
+            return
+        fence_match = _FENCE_RE.match(line) if self.masker is None or not self.masker.busy else None
+        if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
+            self.fence = fence_match.group(1)
+            return
+        self._mask_line(index, line)
+
+    def _continue_comment(self, index: int, line: str) -> str | None:
+        """A line inside an open ``<!--``: blanked; the rest of the line once the comment closes."""
+        end = line.find("-->")
+        if end == -1:
+            self.comment_parts.append(line)
+            self.out[index] = _blank(line)
+            return None
+        self.comment_parts.append(line[:end])
+        self.out[index] = " " * (end + 3) + line[end + 3 :]
+        self.in_comment = False
+        start_line, start_col = self.comment_start
+        directive = _directive("\n".join(self.comment_parts), start_line, index, start_col, end + 3)
+        if directive:
+            self.directives.append(directive)
+        return self.out[index]
+
+    def _starts_esm(self, line: str) -> bool:
+        masker = self.masker
+        if masker is None:
+            return False
+        if masker.busy and _ATX_RE.match(line):
             # An unclosed JSX tag or expression never swallows the next section: no tag attribute or
             # JavaScript line starts with "## ", so a heading there means the construct was broken.
             masker.reset()
-        if masker is not None and not masker.busy and _ESM_RE.match(line):
-            in_esm = True
-            out[index] = _blank(line)
-            continue
-        fence_match = _FENCE_RE.match(line) if masker is None or not masker.busy else None
-        if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
-            fence = fence_match.group(1)
-            continue
+        return not masker.busy and bool(_ESM_RE.match(line))
+
+    def _mask_line(self, index: int, line: str) -> None:
+        """Comments, JSX or raw HTML on an ordinary line, and whether a chunk starts on it."""
         if "<!--" in line:
-            line = _mask_comments(line, index, directives)
+            line = _mask_comments(line, index, self.directives)
             if line.endswith("\x00"):
                 line = line[:-1]
-                in_comment = True
+                self.in_comment = True
                 open_at = line.rfind("<!--")
-                comment_start = (index, open_at)
-                comment_parts = [lines[index][open_at + 4 :]]
+                self.comment_start = (index, open_at)
+                self.comment_parts = [self.lines[index][open_at + 4 :]]
                 line = line[:open_at] + _blank(line[open_at:])
-            out[index] = line
+            self.out[index] = line
+        masker = self.masker
         if masker is not None:
             line = masker.mask(line, index)
-            out[index] = line
+            self.out[index] = line
         else:
             raw = _RAW_HTML_START_RE.match(line)
             if raw:
                 tag = raw.group(1).lower()
                 if f"</{tag}>" not in line.lower()[raw.end() :]:
-                    raw_html_end = f"</{tag}>"
-                continue
+                    self.raw_html_end = f"</{tag}>"
+                return
             if _HTML_BLOCK_START_RE.match(line):
-                html_block = True
-        starts_chunk = not html_block and _ATX_RE.match(line) and (masker is None or not masker.busy)
-        if starts_chunk and chunk_starts[-1] != index:
-            chunk_starts.append(index)
-    return Preprocessed("\n".join(out), front_matter, directives, chunk_starts)
+                self.html_block = True
+        starts_chunk = not self.html_block and _ATX_RE.match(line) and (masker is None or not masker.busy)
+        if starts_chunk and self.chunk_starts[-1] != index:
+            self.chunk_starts.append(index)
 
 
 def _mask_comments(line: str, line_no: int, directives: list[Directive]) -> str:

@@ -8,7 +8,7 @@ from lsprotocol import types
 
 from aicmo_core.generators.base import Mode
 from aicmo_core.runner import generation_modes
-from aicmo_core.summary import lens_title
+from aicmo_core.summary import lens_title, provisional_title
 from aicmo_lsp.app import AicmoLanguageServer
 from aicmo_lsp.features.code_actions import generate_command
 from aicmo_lsp.protocol import SHOW_SECTION_COMMAND
@@ -36,15 +36,13 @@ def register(server: AicmoLanguageServer) -> None:
                     ),
                 )
             )
-            provisional = next((f for f in section_result.findings if f.rule == "provisional"), None)
+            provisional = provisional_title(section_result)
             if provisional is not None:
                 lenses.append(
                     types.CodeLens(
                         range=span,
                         command=types.Command(
-                            title=f"Provisional: {', '.join(str(code) for code in provisional.data.get('fails', ()))}",
-                            command=SHOW_SECTION_COMMAND,
-                            arguments=[uri, section.heading.line],
+                            title=provisional, command=SHOW_SECTION_COMMAND, arguments=[uri, section.heading.line]
                         ),
                     )
                 )

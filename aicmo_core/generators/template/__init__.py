@@ -1,0 +1,57 @@
+"""The ``template`` generator: writes a section offline, deterministically, from its benchmark and the brief.
+
+It needs no network and no model, so it is the embedded default and the last link of every chain.
+The text is built from sentence, bullet and table-cell templates filled with the brief (brand,
+industry, audience, goal, voice, ...) and the section's own vocabulary (its label, description and
+required sub-headings). Every choice is drawn from a generator seeded with a stable hash of the pack,
+the section, the brief, the mode and the attempt, so the same request always gives the same text.
+
+The benchmark is read as a specification, not checked afterwards: required sub-headings come first
+(as sub-headings while ``max_headings`` allows, then as bold lead-in labels), required phrases are
+written verbatim (``Label:`` phrases as ``**Label:** value`` lines), bullets land between
+``min_bullets`` and ``max_bullets``, a table is written when the format asks for one, and sentences
+are added until the word count reaches the middle of ``[min_words, max_words]``. Each candidate
+sentence, bullet and cell is dropped when it contains a forbidden phrase or pattern or repeats a
+line, and a brief value that contains one is left out. Counting uses the same functions as the
+rules (:mod:`aicmo_core.document.text`).
+
+The three modes: ``regenerate`` writes anew; ``expand`` keeps the writer's text byte for byte and
+appends material; ``fix`` edits only the lines the failures point at and appends what they say is
+missing.
+
+The package, from the bottom up: :mod:`.vocabulary` and :mod:`.cells` hold the words (sentence,
+bullet and cell templates, headings, table columns and rows), :mod:`.patterns` the regular
+expressions; :mod:`.facts` makes the brief safe to write; :mod:`.groups` is a body under
+construction; :mod:`.writer` holds one request's seeded choices; :mod:`.headings`, :mod:`.tables`
+and :mod:`.compose` plan and fill the body; :mod:`.fixes` and :mod:`.modes` are the three modes.
+"""
+
+from __future__ import annotations
+
+from aicmo_core.generators.base import Generation, GenerationRequest, GeneratorSettings, Mode, register_generator
+from aicmo_core.generators.template.modes import expand, fix, regenerate
+from aicmo_core.generators.template.writer import Writer
+
+
+class TemplateGenerator:
+    """Writes section bodies from templates; never fails, never calls out."""
+
+    name = "template"
+
+    async def generate(self, request: GenerationRequest) -> Generation:
+        return Generation(write_section(request))
+
+
+@register_generator("template")
+def _create(settings: GeneratorSettings) -> TemplateGenerator:
+    return TemplateGenerator()
+
+
+def write_section(request: GenerationRequest) -> str:
+    """The body the template generator writes for ``request`` (a pure function of the request)."""
+    writer = Writer(request)
+    if request.mode is Mode.REGENERATE or not request.current_body.strip():
+        return regenerate(writer)
+    if request.mode is Mode.EXPAND:
+        return expand(writer)
+    return fix(writer)
