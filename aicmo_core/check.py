@@ -18,12 +18,14 @@ from typing import Any
 from aicmo_core.benchmarks.loader import PackSet
 from aicmo_core.benchmarks.models import Pack
 from aicmo_core.config import AicmoConfig
+from aicmo_core.detection import AUTO_PACK, Detection, detect_pack
 from aicmo_core.document.model import ParsedDocument, ReportStructure, Section, build_sections, parse_document
 from aicmo_core.document.preprocess import Directive
 from aicmo_core.findings import Finding, Issue, Severity, Status, status_of
 from aicmo_core.rules.registry import (
     RULES,
     DocumentContext,
+    HeadingContext,
     ReportContext,
     Rule,
     SectionContext,
@@ -100,6 +102,7 @@ class ReportResult:
     findings: list[Finding]
     sections: list[SectionResult]
     structure: ReportStructure | None = None
+    detection: Detection | None = None  # the pack the headings fit best, when the report named none or "auto"
 
     @property
     def errors(self) -> int:
@@ -287,21 +290,33 @@ def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions)
     """Check an already parsed document."""
     overrides = merge_severity(options.config.severity if options.config else {}, options.severity)
     key = resolve_pack_key(doc, path, options)
+    aliases = options.config.aliases if options.config else {}
+    detection = None
+    if key is None or key == AUTO_PACK:
+        detection = detect_pack(doc, options.packs.packs, aliases)
+    detected = key == AUTO_PACK
+    if detected:
+        key = detection.pack.key if detection is not None else None
     pack = options.packs.get(key) if key else None
     first_line = doc.index.line_span(0)
-    document_context = DocumentContext(doc, key, pack, tuple(options.packs.packs))
+    document_context = DocumentContext(doc, key, pack, tuple(options.packs.packs), detection, detected)
     findings = [f for rule in document_rules() for f in _run(rule, document_context, first_line, None)]
     if key is None or pack is None:
         findings = _apply_overrides(findings, overrides, None)
-        status = status_of(findings) if findings else Status.SKIPPED
-        return ReportResult(path, doc, key, None, status, findings, [])
+        unchecked = all(f.severity is Severity.INFO for f in findings)
+        status = Status.SKIPPED if unchecked else status_of(findings)
+        return ReportResult(path, doc, key, None, status, findings, [], detection=detection)
 
-    aliases = options.config.aliases if options.config else {}
     structure = build_sections(doc, pack, aliases)
     cache = options.cache or _DEFAULT_CACHE
+    unmatched_rules = [rule for rule in section_rules() if rule.unmatched]
     for section in structure.sections:
         if section.benchmark is not None:
             findings.extend(section_findings(section, cache))
+        else:
+            context = HeadingContext(section)
+            for rule in unmatched_rules:
+                findings.extend(_run(rule, context, section.heading_span, None))
     report_context = ReportContext(structure)
     for rule in report_rules():
         findings.extend(_run(rule, report_context, first_line, None))
@@ -325,7 +340,7 @@ def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions)
             if f.section is None or f.section in present
         ]
         section_results.append(SectionResult(section, status_of(inside), inside))
-    return ReportResult(path, doc, key, pack, status_of(findings), findings, section_results, structure)
+    return ReportResult(path, doc, key, pack, status_of(findings), findings, section_results, structure, detection)
 
 
 def check_text(text: str, path: str | None, options: CheckOptions) -> ReportResult:

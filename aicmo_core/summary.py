@@ -50,16 +50,27 @@ def provisional_title(result: SectionResult) -> str | None:
     return f"Provisional: {', '.join(str(code) for code in provisional.data.get('fails', ()))}"
 
 
+MATCH_WORDS = {
+    "explicit": "by a comment",
+    "exact": "by name",
+    "similar": "by its words",
+    "position": "by its place",
+}
+
+
 def hover_markdown(result: SectionResult) -> str:
     """The section's benchmark next to its current figures, as a small Markdown table: one row per
     rule that has one, then each rule's note on its findings (the sub-headings still missing, ...)."""
     section = result.section
     benchmark = section.benchmark
     if benchmark is None:
-        return lens_title(result).capitalize() + "."
+        why = f": {section.match.why}" if section.match.why else ""
+        return lens_title(result).capitalize() + why + "."
     mark = {True: "✓", False: "✗"}
     lines = [
         f"**{benchmark.label}** (`{benchmark.id}`): **{result.status.value}**",
+        "",
+        f"Matched {MATCH_WORDS.get(section.match.how, 'by')}: {section.match.why}.",
         "",
         "| | now | benchmark | |",
         "| --- | --- | --- | --- |",

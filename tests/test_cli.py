@@ -138,6 +138,7 @@ def test_json_output_has_the_documented_shape() -> None:
         "line": 4,
         "status": "FAIL",
         "matched_by": "exact",
+        "match": {"how": "exact", "score": 1.0, "why": "the heading is the section's label"},
         "metrics": {
             "words": 4,
             "bullets": 0,

@@ -19,6 +19,7 @@ from rich.progress import Progress
 
 from aicmo_core.check import CheckOptions, ReportResult
 from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, progress_bar
+from aicmo_core.detection import AUTO_PACK
 from aicmo_core.errors import Problem
 from aicmo_core.findings import Severity
 from aicmo_core.formatters import finding_line, results_json, results_sarif, summary_line
@@ -100,7 +101,7 @@ def command_check(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"aicmo: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.pack:
+    if args.pack and args.pack != AUTO_PACK:
         # The packs a report here could use: built-in, --benchmarks and the nearest aicmo.toml's folders.
         known = options_here(args.benchmarks)[0].packs.packs
         if args.pack not in known:
@@ -183,7 +184,10 @@ def options_here(benchmarks: Sequence[str]) -> tuple[CheckOptions, list[Problem]
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser("check", help="check reports against their packs")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
-    check.add_argument("--pack", help="pack for files whose front matter and aicmo.toml name none")
+    check.add_argument(
+        "--pack",
+        help="pack for files whose front matter and aicmo.toml name none ('auto': detect it from the headings)",
+    )
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--quiet", "-q", action="store_true", help="hide info findings and the summary")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
+from aicmo_core.document.alignment import HeadingInput, align_headings, anchor_matches
 from aicmo_core.document.blocks import Block, ChunkInfo, Heading, Table, analyze_chunk
 from aicmo_core.document.matching import HeadingMatch, clear_matchers, matcher_for
 from aicmo_core.document.preprocess import Directive, FrontMatter, Preprocessed, load_yaml, preprocess
@@ -357,16 +358,18 @@ def build_sections(
     matcher = matcher_for(pack, extra_aliases)
     headings = doc.headings
     explicit = explicit_section_ids(doc, headings)
-    matches = matcher.match([h.text for h in headings], explicit)
-    level = detect_section_level(headings, [m.section_id for m in matches])
+    inputs = [HeadingInput(h.text, normalize_heading(h.text)) for h in headings]
+    strong = anchor_matches(matcher, inputs, explicit)
+    level = detect_section_level(headings, [m.section_id if m is not None else None for m in strong])
     sections: list[Section] = []
     if level is None:
         return ReportStructure(doc, pack, None, [], doc.line_count)
     at_level = [i for i, h in enumerate(headings) if h.level == level]
     # Headings deeper than the section level never start sections, so their matches are recomputed
     # among the section-level headings only (a sub-heading must not take a section away).
-    level_matches = matcher.match(
-        [headings[i].text for i in at_level],
+    level_matches = align_headings(
+        matcher,
+        [inputs[i] for i in at_level],
         {position: explicit[i] for position, i in enumerate(at_level) if i in explicit},
     )
     for position, heading_index in enumerate(at_level):

@@ -170,6 +170,11 @@ _NUMBERING_RE = re.compile(
     re.IGNORECASE,
 )
 _SECTION_WORD_RE = re.compile(r"^\s*(?:section|part|chapter)\s+\d+\s*[:.\-–—]?\s*", re.IGNORECASE)
+_HEADING_NUMBER_RE = re.compile(
+    r"^\s*(?:(?:section|part|chapter|step)\s+(\d{1,3}|[ivxlc]{1,7})\b|(\d{1,3})(?:\.\d+)*[.):]|([ivxlc]{1,7})[.)])",
+    re.IGNORECASE,
+)
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _HEADING_MARKUP_RE = re.compile(r"[*_`~]|!?\[([^\]]*)\]\([^)]*\)")
 
 
@@ -199,6 +204,22 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD = _FoldTable()
+
+
+def heading_number(text: str) -> int | None:
+    """The number a heading gives itself: ``3`` for ``3. Content Pillars``, ``Section 3: ...``,
+    ``Part III - ...``; None for an unnumbered heading (``30-Day Calendar`` is not number 30)."""
+    found = _HEADING_NUMBER_RE.match(strip_heading_markup(text))
+    if found is None:
+        return None
+    number = found.group(1) or found.group(2) or found.group(3)
+    if number.isdigit():
+        return int(number)
+    total, previous = 0, 0
+    for char in reversed(number.lower()):
+        value = _ROMAN[char]
+        total, previous = (total - value, previous) if value < previous else (total + value, value)
+    return total
 
 
 @lru_cache(maxsize=4096)  # the same headings, labels and required names come back on every check

@@ -41,6 +41,7 @@ def report_json(path: str, result: ReportResult) -> dict[str, Any]:
                 "line": section.heading.line + 1,
                 "status": section_result.status.value,
                 "matched_by": section.match.how,
+                "match": {"how": section.match.how, "score": section.match.score, "why": section.match.why},
                 "metrics": {
                     "words": metrics.words,
                     "bullets": metrics.bullets,

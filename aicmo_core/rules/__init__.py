@@ -8,6 +8,7 @@ and the prompt's constraints list the rules' lines in it.
 from aicmo_core.rules import (  # noqa: F401  (imported to register)
     front_matter,
     unknown_pack,
+    pack_detection,
     missing_section,
     unknown_section,
     duplicate_section,

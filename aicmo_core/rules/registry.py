@@ -12,6 +12,8 @@ A rule owns everything about its check, so adding one touches its own file and o
   of ten, as for an empty section).
 - ``pack_severity``: the default severity a pack's flags give the rule (``missing_section`` is a
   warning in a pack that is not ``strict``); ``[severity]`` settings still win.
+- ``unmatched``: the rule also runs, with a :class:`HeadingContext`, on section-level headings that
+  name no section of the pack (an empty section is empty whatever its heading).
 
 Rules are kept in registration order, which is the order of the imports in ``rules/__init__.py``:
 sections run their rules in that order, and the hover table and the prompt list them in it.
@@ -31,6 +33,7 @@ from enum import Enum
 from typing import TypeVar
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
+from aicmo_core.detection import Detection
 from aicmo_core.document.model import ParsedDocument, ReportStructure, Section, SectionMetrics
 from aicmo_core.findings import Finding, Issue, Severity
 from aicmo_core.spans import Span
@@ -70,6 +73,26 @@ class SectionContext:
     @property
     def label(self) -> str:
         return self.benchmark.label
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingContext:
+    """A section-level heading that names no section of the pack (unknown or a duplicate), for the
+    rules that hold for every section (``unmatched=True``)."""
+
+    section: Section
+
+    @property
+    def doc(self) -> ParsedDocument:
+        return self.section.doc
+
+    @property
+    def heading_span(self) -> Span:
+        return self.section.heading_span
+
+    @property
+    def label(self) -> str:
+        return self.section.heading.title
 
 
 def front_matter_span(doc: ParsedDocument, key: str) -> Span | None:
@@ -113,6 +136,8 @@ class DocumentContext:
     pack_key: str | None
     pack: Pack | None
     known_packs: tuple[str, ...]
+    detection: Detection | None = None  # the pack the headings fit best, when none or "auto" was named
+    detected: bool = False  # whether ``pack`` is the detected one ("auto")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +169,7 @@ class Rule:
     states: StatesFn | None = None
     exclusive: bool = False
     pack_severity: PackSeverityFn | None = None
+    unmatched: bool = False
 
     @property
     def doc(self) -> str:
@@ -173,6 +199,7 @@ def rule(
     states: StatesFn | None = None,
     exclusive: bool = False,
     pack_severity: PackSeverityFn | None = None,
+    unmatched: bool = False,
 ) -> Callable[[F], F]:
     """Register a rule. Codes and names are unique and never change once released."""
 
@@ -181,7 +208,7 @@ def rule(
             raise ValueError(f"rule {code} {name} registered twice")
         if not check.__doc__:
             raise ValueError(f"rule {code} {name} needs a docstring: it is the rule's documentation")
-        RULES[code] = Rule(code, name, severity, scope, check, hover, note, states, exclusive, pack_severity)
+        RULES[code] = Rule(code, name, severity, scope, check, hover, note, states, exclusive, pack_severity, unmatched)
         return check
 
     return register

@@ -31,6 +31,8 @@ async def test_hover_on_heading_shows_benchmark_next_to_figures(client: Language
         [
             "**Overview** (`overview`): **FAIL**",
             "",
+            "Matched by name: the heading is the section's label.",
+            "",
             "| | now | benchmark | |",
             "| --- | --- | --- | --- |",
             "| words | 4 | 8-60 | ✗ |",

@@ -1,0 +1,250 @@
+"""Matching a report's headings to its pack's sections as an alignment of two sequences.
+
+The headings come in the report's order, the sections in the pack's. Matching is done in two steps:
+
+1. **Anchors.** Strong evidence names a section wherever the heading stands (so out-of-order
+   sections are still found): an explicit comment, an exact name, a similar name
+   (:mod:`aicmo_core.document.matching`). Each section is taken once; a later heading naming a
+   taken section by its own words is a duplicate.
+2. **Gaps.** The anchors that keep the pack's order (the longest such chain) cut the report into
+   gaps, each between two anchors, and the pack likewise. The headings left in a gap may only be
+   the sections still missing from the matching part of the pack, and they are aligned with them
+   by dynamic programming (in order, with gaps for unknown headings and missing sections). A pair
+   counts when weak words (:meth:`~aicmo_core.document.matching.SectionMatcher.weak_evidence`)
+   and the evidence of place together reach :data:`ALIGN_THRESHOLD`: the gap holds as many headings
+   as missing sections (each heading in its section's place), the heading's own number is the
+   section's number in the pack counted from the anchors, or it is the first (last) heading and the
+   pack's first (last) section. A heading with no word for a section never becomes it, wherever it
+   stands.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aicmo_core.document.matching import HeadingMatch, Lexical, SectionMatcher
+from aicmo_core.document.text import heading_number
+
+ALIGN_THRESHOLD = 0.55
+GAP_EVIDENCE = 0.1  # the gap lies between two anchors: the heading is where its section belongs
+SLOT_EVIDENCE = 0.35  # the gap has as many headings as missing sections, and this is the pair's place
+NUMBER_EVIDENCE = 0.35  # the heading's number is the section's place in the pack, counted from the anchors
+END_EVIDENCE = 0.3  # first heading and first section of the pack, or last and last
+STRONG = ("explicit", "exact", "similar")
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Headings without a match between two anchors, and the sections missing between theirs."""
+
+    rows: list[int]  # heading indexes
+    columns: list[int]  # pack positions
+    left: tuple[int, int]  # the anchor before: (heading index, pack position), (-1, -1) at the start
+    right: tuple[int, int]  # the anchor after, (len(headings), len(sections)) at the end
+
+    @property
+    def square(self) -> bool:
+        return len(self.rows) == len(self.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingInput:
+    text: str  # as written (for its number)
+    normalized: str
+
+
+def anchor_matches(
+    matcher: SectionMatcher, headings: Sequence[HeadingInput], explicit: Mapping[int, str]
+) -> list[HeadingMatch | None]:
+    """Step 1: explicit comments, then exact names in document order, then similar names from the
+    highest score down. None where no strong evidence names a section."""
+    pack = matcher.pack
+    known = {section.id: section.label for section in pack.sections}
+    results: list[HeadingMatch | None] = [None] * len(headings)
+    taken: dict[str, int] = {}
+
+    def claim(index: int, section_id: str, how: str, score: float, why: str) -> None:
+        if section_id in taken:
+            first = headings[taken[section_id]].text
+            why = f"repeats section '{known[section_id]}' (first: '{first}'); {why}"
+            results[index] = HeadingMatch(section_id, "duplicate", score, taken[section_id], why)
+        else:
+            taken[section_id] = index
+            results[index] = HeadingMatch(section_id, how, score, None, why)
+
+    for index, section_id in sorted(explicit.items()):
+        if section_id in known:
+            claim(index, section_id, "explicit", 1.0, f"marked as section '{section_id}' by a comment")
+        else:
+            results[index] = HeadingMatch(
+                None, "invalid", 0.0, None, f"marked as '{section_id}', no section of this pack"
+            )
+    for index, heading in enumerate(headings):
+        candidate = matcher.exact_match(heading.normalized) if results[index] is None else None
+        if candidate is not None:
+            what = {"label": "the section's label", "id": "the section's id"}.get(
+                candidate.kind, f"the alias '{candidate.name}'"
+            )
+            claim(index, candidate.section_id, "exact", 1.0, f"the heading is {what}")
+    pending: list[tuple[float, int, list[Lexical]]] = []
+    for index, heading in enumerate(headings):
+        if results[index] is None:
+            strong = [lexical for lexical in matcher.ranked(heading.normalized) if lexical.strong]
+            if strong:
+                pending.append((-strong[0].score.recall, index, strong))
+    for _, index, strong in sorted(pending, key=lambda item: (item[0], item[1])):
+        # The strongest section still free; a taken one only when the heading names it by its own
+        # words (then the heading is a duplicate).
+        chosen = next((lexical for lexical in strong if lexical.section_id not in taken), None)
+        if chosen is None and strong[0].score.direct:
+            chosen = strong[0]
+        if chosen is not None:
+            assert chosen.section_id is not None
+            words = ", ".join(f"'{w}'" for w in chosen.score.shared)
+            claim(index, chosen.section_id, "similar", chosen.score.recall, f"{words} from '{chosen.name}'")
+    return results
+
+
+def align_headings(
+    matcher: SectionMatcher, headings: Sequence[HeadingInput], explicit: Mapping[int, str]
+) -> list[HeadingMatch]:
+    """Every heading's match: anchors (step 1), then the gaps between them aligned (step 2)."""
+    results = anchor_matches(matcher, headings, explicit)
+    Aligner(matcher, headings, results).fill_gaps()
+    return [
+        result if result is not None else _unknown(matcher, heading.normalized)
+        for result, heading in zip(results, headings, strict=True)
+    ]
+
+
+def _unknown(matcher: SectionMatcher, normalized: str) -> HeadingMatch:
+    best = matcher.best(normalized)
+    if best.section_id is None:
+        return HeadingMatch(None, "unknown", 0.0, None, "no section of the pack has its words")
+    label = matcher.pack.section(best.section_id)
+    name = label.label if label is not None else best.section_id
+    why = f"closest: '{name}' ({best.score.recall:.2f}, short of the {0.6:g} a name needs)"
+    return HeadingMatch(None, "unknown", round(best.score.recall, 4), None, why)
+
+
+def longest_chain(anchors: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of (heading, pack position) anchors whose positions increase."""
+    if not anchors:
+        return []
+    length = [1] * len(anchors)
+    previous = [-1] * len(anchors)
+    for i, (_, position) in enumerate(anchors):
+        for j in range(i):
+            if anchors[j][1] < position and length[j] + 1 > length[i]:
+                length[i], previous[i] = length[j] + 1, j
+    end = max(range(len(anchors)), key=lambda i: (length[i], -i))
+    chain = []
+    while end != -1:
+        chain.append(anchors[end])
+        end = previous[end]
+    return chain[::-1]
+
+
+class Aligner:
+    """Step 2 for one report: the gaps between the chain of anchors, each aligned on its own."""
+
+    def __init__(
+        self, matcher: SectionMatcher, headings: Sequence[HeadingInput], results: list[HeadingMatch | None]
+    ) -> None:
+        self.matcher = matcher
+        self.headings = headings
+        self.results = results
+        self.sections = [section.id for section in matcher.pack.sections]
+        self.position = {section_id: n for n, section_id in enumerate(self.sections)}
+        self.numbers = [heading_number(h.text) for h in headings]
+        self.taken = {r.section_id for r in results if r is not None and r.section_id and r.how in STRONG}
+
+    def fill_gaps(self) -> None:
+        anchors = [
+            (index, self.position[result.section_id])
+            for index, result in enumerate(self.results)
+            if result is not None and result.section_id is not None and result.how in STRONG
+        ]
+        chain = longest_chain(anchors)
+        offsets = [self.numbers[i] - p for i, p in chain if self.numbers[i] is not None]  # type: ignore[operator]
+        self.offset = max(set(offsets), key=offsets.count) if len(offsets) >= 2 else None
+        if self.offset is not None and offsets.count(self.offset) < 2:
+            self.offset = None
+        bounds = [(-1, -1), *chain, (len(self.headings), len(self.sections))]
+        for left, right in itertools.pairwise(bounds):
+            rows = [i for i in range(left[0] + 1, right[0]) if self.results[i] is None]
+            columns = [p for p in range(left[1] + 1, right[1]) if self.sections[p] not in self.taken]
+            if rows and columns:
+                self._align(Gap(rows, columns, left, right))
+
+    def _align(self, gap: Gap) -> None:
+        """The best in-order pairing of the gap's headings and sections (dynamic programming)."""
+        rows, columns = gap.rows, gap.columns
+        values = [[self._value(gap, a, b) for b in range(len(columns))] for a in range(len(rows))]
+        best = [[0.0] * (len(columns) + 1) for _ in range(len(rows) + 1)]
+        for a in range(1, len(rows) + 1):
+            for b in range(1, len(columns) + 1):
+                pair = values[a - 1][b - 1]
+                best[a][b] = max(
+                    best[a - 1][b], best[a][b - 1], best[a - 1][b - 1] + pair[0] if pair is not None else 0.0
+                )
+        a, b = len(rows), len(columns)
+        while a and b:
+            pair = values[a - 1][b - 1]
+            if pair is not None and best[a][b] == best[a - 1][b - 1] + pair[0] and best[a][b] > best[a - 1][b]:
+                index, position = rows[a - 1], columns[b - 1]
+                self.results[index] = HeadingMatch(
+                    self.sections[position], "position", round(min(pair[0] + ALIGN_THRESHOLD, 1.0), 4), None, pair[1]
+                )
+                a, b = a - 1, b - 1
+            elif best[a][b] == best[a - 1][b]:
+                a -= 1
+            else:
+                b -= 1
+
+    def _value(self, gap: Gap, row: int, column: int) -> tuple[float, str] | None:
+        """What pairing the gap's heading ``row`` with its section ``column`` is worth above the
+        threshold, and why; None for a pair that does not count."""
+        index, position = gap.rows[row], gap.columns[column]
+        evidence = self.matcher.weak_evidence(self.headings[index].normalized, self.sections[position])
+        if evidence is None:
+            return None
+        words, why_words = evidence
+        place, why_place = 0.0, ""
+        if gap.left[0] >= 0 and gap.right[0] < len(self.headings):
+            place, why_place = GAP_EVIDENCE, self._between(gap.left, gap.right)
+        if gap.square and row == column:
+            place, why_place = SLOT_EVIDENCE, self._between(gap.left, gap.right)
+        if self._number_fits(index, position, gap.left, gap.right) and place < NUMBER_EVIDENCE:
+            place, why_place = NUMBER_EVIDENCE, f"numbered {self.numbers[index]}, its place in the pack"
+        if index == 0 and position == 0 and place < END_EVIDENCE:
+            place, why_place = END_EVIDENCE, "first in the report, as in the pack"
+        last = index == len(self.headings) - 1 and position == len(self.sections) - 1
+        if last and place < END_EVIDENCE:
+            place, why_place = END_EVIDENCE, "last in the report, as in the pack"
+        value = words + place - ALIGN_THRESHOLD
+        if value < 0:
+            return None
+        return value + 1e-9, f"{why_place}, and {why_words}" if why_place else why_words
+
+    def _between(self, left: tuple[int, int], right: tuple[int, int]) -> str:
+        labels = [section.label for section in self.matcher.pack.sections]
+        if left[1] >= 0 and right[1] < len(labels):
+            return f"in its place between '{labels[left[1]]}' and '{labels[right[1]]}'"
+        if left[1] >= 0:
+            return f"in its place after '{labels[left[1]]}'"
+        if right[1] < len(labels):
+            return f"in its place before '{labels[right[1]]}'"
+        return "in its place in the pack's order"
+
+    def _number_fits(self, index: int, position: int, left: tuple[int, int], right: tuple[int, int]) -> bool:
+        number = self.numbers[index]
+        if number is None:
+            return False
+        numbered = [(self.numbers[i], p) for i, p in (left, right) if 0 <= i < len(self.headings)]
+        numbered = [(n, p) for n, p in numbered if n is not None]
+        if len(numbered) == 2 and numbered[1][0] - numbered[0][0] == numbered[1][1] - numbered[0][1]:  # type: ignore[operator]
+            return number - numbered[0][0] == position - numbered[0][1]  # type: ignore[operator]
+        return self.offset is not None and number - self.offset == position

@@ -1,0 +1,138 @@
+"""Words of headings and section names as section matching compares them.
+
+A normalised heading (:func:`~aicmo_core.document.text.normalize_heading`) becomes :class:`Terms`:
+its words without stop words, each spelled the American way and stemmed (Snowball's English
+stemmer, so "strategies" and "strategy", "messaging" and "message" are one word), and for each word
+the groups of related marketing terms it belongs to ("paid media" and "ads", "dashboard" and "KPI").
+The groups and spellings are data: ``benchmarks/vocabulary/related_terms.yaml``.
+
+Generic words ("strategy", "plan", "overview", ...) tell sections apart poorly, so similarity
+weighs them less (:data:`GENERIC_WEIGHT`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from aicmo_core.benchmarks.vocabulary import Vocabulary, builtin_vocabulary
+
+GENERIC_WEIGHT = 0.25
+STOP_WORDS = frozenset(
+    ["a", "an", "and", "the", "of", "for", "to", "in", "on", "by", "with", "vs", "our", "your", "their", "its"]
+)
+GENERIC_WORDS = frozenset(
+    [
+        "strategy",
+        "strategies",
+        "strategic",
+        "tactic",
+        "tactics",
+        "plan",
+        "plans",
+        "planning",
+        "framework",
+        "analysis",
+        "overview",
+        "section",
+        "map",
+        "model",
+        "plays",
+        "playbook",
+        "approach",
+        "blueprint",
+        "stack",
+        "check",
+        "review",
+        "client",
+        "brand",
+        "customer",
+        "key",
+        "campaign",
+        "content",
+        "marketing",
+    ]
+)
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A word's stem; a short all-letter plural of an acronym ("kpis") loses its ``s`` first."""
+    if len(word) in (4, 5) and word.endswith("s") and word[:-1] in ("kpi", "okr", "kol", "cta", "usp", "sku"):
+        word = word[:-1]
+    return str(_STEMMER.stemWord(word))
+
+
+GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """The stems of a heading or name, in order, and for each the related-term groups it is part of."""
+
+    stems: tuple[str, ...]
+    groups: tuple[frozenset[int], ...]
+
+    @property
+    def all_groups(self) -> frozenset[int]:
+        return frozenset().union(*self.groups) if self.groups else frozenset()
+
+    def is_generic(self, position: int) -> bool:
+        return self.stems[position] in GENERIC_STEMS
+
+    @property
+    def all_generic(self) -> bool:
+        return bool(self.stems) and all(s in GENERIC_STEMS for s in self.stems)
+
+
+class Lexicon:
+    """Turns normalised text into :class:`Terms` with one vocabulary (built once, then cached)."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.spellings = dict(vocabulary.spellings)
+        self.single: dict[str, set[int]] = {}
+        self.phrases: dict[tuple[str, ...], set[int]] = {}
+        for group, terms in enumerate(vocabulary.groups):
+            for term in terms:
+                stems = self._stems(term.lower().replace("-", " ").replace("/", " "))
+                if len(stems) == 1:
+                    self.single.setdefault(stems[0], set()).add(group)
+                elif stems:
+                    self.phrases.setdefault(stems, set()).add(group)
+        self.longest_phrase = max((len(p) for p in self.phrases), default=1)
+        self._cache: dict[str, Terms] = {}
+
+    def _stems(self, normalized: str) -> tuple[str, ...]:
+        words = (self.spellings.get(word, word) for word in normalized.split() if word not in STOP_WORDS)
+        return tuple(stem(word) for word in words)
+
+    def terms(self, normalized: str) -> Terms:
+        found = self._cache.get(normalized)
+        if found is None:
+            stems = self._stems(normalized)
+            found = Terms(stems, self._groups(stems))
+            if len(self._cache) >= 16384:
+                self._cache.clear()
+            self._cache[normalized] = found
+        return found
+
+    def _groups(self, stems: Sequence[str]) -> tuple[frozenset[int], ...]:
+        groups: list[set[int]] = [set(self.single.get(s, ())) for s in stems]
+        for length in range(2, self.longest_phrase + 1):
+            for start in range(len(stems) - length + 1):
+                phrase = self.phrases.get(tuple(stems[start : start + length]))
+                if phrase:
+                    for position in range(start, start + length):
+                        groups[position] |= phrase
+        return tuple(frozenset(g) for g in groups)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The lexicon of the built-in vocabulary."""
+    return Lexicon(builtin_vocabulary())
