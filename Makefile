@@ -19,6 +19,14 @@ $(EXT_STAMP): $(EXT)/package.json $(EXT)/package-lock.json
 	cd $(EXT) && npm ci --no-audit --no-fund
 	touch $(EXT_STAMP)
 
+# The official MDX parser (micromark + mdxjs), the reference of tests/mdx/test_mdx_differential.py
+MDX_REF := tests/mdx/reference
+MDX_REF_STAMP := $(MDX_REF)/node_modules/.installed
+
+$(MDX_REF_STAMP): $(MDX_REF)/package.json $(MDX_REF)/package-lock.json
+	cd $(MDX_REF) && npm ci --no-audit --no-fund
+	touch $(MDX_REF_STAMP)
+
 ## demo: set up, then check every report in examples/ with the built-in packs
 demo: $(STAMP)
 	@echo "== aicmo check examples/ (failing examples are expected to fail)"
@@ -36,7 +44,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(MDX_REF_STAMP)
 	$(BIN)/pytest -n auto -p no:cacheprovider
 
 ## extension-unit: type-check the VS Code extension and run its unit tests (node:test)

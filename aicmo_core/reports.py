@@ -1,4 +1,4 @@
-"""Whole reports: a new report for a pack from a brief, and naming a report's pack in its front matter."""
+"""Whole reports: a new report for a pack from a brief."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from io import StringIO
 from ruamel.yaml import YAML
 
 from aicmo_core.benchmarks.models import Pack
-from aicmo_core.document.model import ParsedDocument, section_text
+from aicmo_core.document.model import section_text
 from aicmo_core.enforce import Outcome
 from aicmo_core.generators.base import Brief, GenerationRequest, Mode, Neighbour
-from aicmo_core.rewrite import TextEdit
-from aicmo_core.spans import Position, Span
 
 
 def new_report_requests(pack: Pack, brief_data: Mapping[str, object], *, mdx: bool = False) -> list[GenerationRequest]:
@@ -50,17 +48,3 @@ def compose_report(pack: Pack, brief_data: Mapping[str, object], outcomes: Seque
     for section, outcome in zip(pack.sections, outcomes, strict=True):
         parts.append("\n" + section_text(section.label, outcome.body or "", level=2))
     return "".join(parts)
-
-
-def set_pack_edit(doc: ParsedDocument, pack_key: str) -> TextEdit:
-    """The edit that makes ``doc``'s front matter name ``pack_key``: its ``pack:`` line replaced,
-    else a ``pack:`` line added to the front matter, else new front matter at the top."""
-    front = doc.front_matter
-    if front is None:
-        start = Position(0, 0)
-        return TextEdit(Span(start, start), f"---\npack: {pack_key}\n---\n\n")
-    for line in range(1, front.end_line - 1):
-        if doc.index.line_text(line).startswith("pack:"):
-            return TextEdit(doc.index.line_span(line), f"pack: {pack_key}")
-    start = Position(1, 0)
-    return TextEdit(Span(start, start), f"pack: {pack_key}\n")

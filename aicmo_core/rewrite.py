@@ -1,39 +1,20 @@
 """Edits to a report: model-free quick fixes, and where a generated section body goes.
 
 Everything here is pure: it takes a :class:`~aicmo_core.check.ReportResult` (the text it was computed
-from is ``result.doc.text``) and returns :class:`TextEdit` objects in the core's positions (0-based
-lines, UTF-16 columns). The language server turns them into ``WorkspaceEdit`` objects; the CLI
-applies them with :func:`apply_edits`.
+from is ``result.doc.text``) and returns :class:`~aicmo_core.edits.TextEdit` objects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-
 from aicmo_core.check import ReportResult, SectionResult
-from aicmo_core.document.model import Section
+from aicmo_core.document.model import ParsedDocument, Section
+from aicmo_core.edits import QuickFix, TextEdit
 from aicmo_core.findings import Finding, Severity
 from aicmo_core.generators.base import Brief, Failure, GenerationRequest, Mode, Neighbour
+from aicmo_core.settle import headings_for_section, marker_edit, sections_for_heading
 from aicmo_core.spans import LineIndex, Position, Span
 
 NEIGHBOUR_CHARS = 4000  # the context builder trims further to its token budget
-
-
-@dataclass(frozen=True, slots=True)
-class TextEdit:
-    span: Span
-    new_text: str
-
-
-@dataclass(frozen=True, slots=True)
-class QuickFix:
-    """A fix that needs no model: its edits, and the finding it answers."""
-
-    title: str
-    edits: tuple[TextEdit, ...]
-    finding: Finding
-    section_id: str | None
 
 
 # --------------------------------------------------------------------------- section geometry
@@ -133,7 +114,9 @@ def expand_target(section_result: SectionResult) -> int:
 def quick_fixes(result: ReportResult) -> list[QuickFix]:
     """Every model-free fix for the findings of a report, in document order."""
     fixes: list[QuickFix] = []
-    if result.structure is None or result.pack is None:
+    if result.pack is None:
+        return _pack_hint_fixes(result)
+    if result.structure is None:
         return fixes
     sections = {r.section.id: r.section for r in result.sections if r.section.id}
     for finding in result.findings:
@@ -161,13 +144,63 @@ def quick_fixes(result: ReportResult) -> list[QuickFix]:
         elif finding.rule == "missing_section":
             label = str(finding.data.get("label", ""))
             fixes.append(QuickFix(f"Add missing section '{label}'", (_insert_section(result, finding),), finding, None))
+            fixes += _treat_as_fixes(result, finding)
+        elif finding.rule == "unknown_section":
+            fixes += _this_is_fixes(result, finding)
     return fixes
+
+
+def _pack_hint_fixes(result: ReportResult) -> list[QuickFix]:
+    """ "Use pack X (N of M sections found)" for a file that names no pack but looks like a report."""
+    detection = result.detection
+    hint = next((f for f in result.findings if f.rule == "pack_detection" and not f.data.get("detected")), None)
+    if detection is None or hint is None:
+        return []
+    title = f"Use pack {detection.pack.label} ({detection.found} of {detection.total} sections found)"
+    return [QuickFix(title, (set_pack_edit(result.doc, detection.pack.key),), hint, None, in_fix_all=False)]
+
+
+def _this_is_fixes(result: ReportResult, finding: Finding) -> list[QuickFix]:
+    """On an unknown heading: "This is section 'X'" for the missing sections it most likely is."""
+    heading = next((r.section for r in result.sections if r.section.start_line == finding.span.start.line), None)
+    if heading is None:
+        return []
+    return [
+        QuickFix(
+            f"This is section '{choice.benchmark.label}'",
+            (marker_edit(heading, choice.benchmark.id),),
+            finding,
+            choice.benchmark.id,
+            in_fix_all=False,
+        )
+        for choice in sections_for_heading(result, heading)
+    ]
+
+
+def _treat_as_fixes(result: ReportResult, finding: Finding) -> list[QuickFix]:
+    """On a missing section: "Treat heading 'Y' as 'X'" for the unknown headings most likely it."""
+    assert result.pack is not None
+    benchmark = result.pack.section(str(finding.data.get("section_id", "")))
+    if benchmark is None:
+        return []
+    return [
+        QuickFix(
+            f"Treat heading '{choice.section.heading.title}' as '{benchmark.label}'",
+            (marker_edit(choice.section, benchmark.id),),
+            finding,
+            benchmark.id,
+            in_fix_all=False,
+        )
+        for choice in headings_for_section(result, benchmark)
+    ]
 
 
 def fix_all(result: ReportResult) -> list[TextEdit]:
     """Every quick fix at once: edits that do not overlap, inserts at one place kept in order."""
     edits: list[TextEdit] = []
     for fix in quick_fixes(result):
+        if not fix.in_fix_all:
+            continue
         for edit in fix.edits:
             if any(_overlaps(edit.span, other.span) for other in edits):
                 continue
@@ -221,15 +254,18 @@ def _remove_span(index: LineIndex, span: Span) -> TextEdit:
     return TextEdit(index.line_span(span.start.line, start, end), "")
 
 
-# ---------------------------------------------------------------------------------- applying
+# ---------------------------------------------------------------------------- naming the pack
 
 
-def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
-    """``text`` with non-overlapping edits applied (positions refer to the original text)."""
-    index = LineIndex(text)
-    ordered: Sequence[TextEdit] = sorted(edits, key=lambda e: (e.span.start, e.span.end), reverse=True)
-    for edit in ordered:
-        start = index.offset(edit.span.start)
-        end = index.offset(edit.span.end)
-        text = text[:start] + edit.new_text + text[end:]
-    return text
+def set_pack_edit(doc: ParsedDocument, pack_key: str) -> TextEdit:
+    """The edit that makes ``doc``'s front matter name ``pack_key``: its ``pack:`` line replaced,
+    else a ``pack:`` line added to the front matter, else new front matter at the top."""
+    front = doc.front_matter
+    if front is None:
+        start = Position(0, 0)
+        return TextEdit(Span(start, start), f"---\npack: {pack_key}\n---\n\n")
+    for line in range(1, front.end_line - 1):
+        if doc.index.line_text(line).startswith("pack:"):
+            return TextEdit(doc.index.line_span(line), f"pack: {pack_key}")
+    start = Position(1, 0)
+    return TextEdit(Span(start, start), f"pack: {pack_key}\n")

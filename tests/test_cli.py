@@ -214,3 +214,27 @@ def test_packs_lists_builtin_packs() -> None:
         one.stdout.splitlines()[1]
         == "   1. overview                       Client Overview  [120-280 words, markdown_block]"
     )
+
+
+def test_pack_auto_checks_each_file_against_the_pack_its_headings_cover(tmp_path: Path) -> None:
+    example = (Path(__file__).parent.parent / "examples" / "passing" / "quick_social_basic.md").read_text()
+    without_front_matter = example.split("---\n", 2)[2]
+    (tmp_path / "social.md").write_text(without_front_matter, encoding="utf-8")
+    (tmp_path / "notes.md").write_text("# Notes\n\n## Attendees\n\nAnna.\n\n## Agenda\n\nBudget.\n", encoding="utf-8")
+    first_heading = 1 + next(n for n, line in enumerate(without_front_matter.splitlines()) if line.startswith("#"))
+
+    auto = aicmo("check", "--pack", "auto", "social.md", "notes.md", cwd=tmp_path)
+    assert auto.returncode == 0, auto.stderr
+    assert auto.stdout.splitlines() == [
+        f"social.md:{first_heading}:1: info AIC008 pack_detection pack detected from the headings: "
+        "quick_social_basic (Quick Social Pack (Basic)): 8 of 8 sections found",
+        "2 files checked: 0 failed, 1 passed, 1 not reports; 0 errors, 0 warnings",
+    ]
+
+    # Without --pack the same file is not checked, and says which pack it looks like.
+    hint = aicmo("check", "social.md", cwd=tmp_path)
+    assert hint.returncode == 0
+    assert hint.stdout.splitlines()[0] == (
+        f"social.md:{first_heading}:1: info AIC008 pack_detection this looks like a Quick Social Pack (Basic) "
+        "report (8 of 8 sections found); name its pack to check it (pack: quick_social_basic)"
+    )

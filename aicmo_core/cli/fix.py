@@ -12,9 +12,10 @@ from pathlib import Path
 from aicmo_core.check import ReportResult, SectionResult
 from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, write_atomically
 from aicmo_core.cli.writing import add_generation_options, generation_config, report, run_with_progress
+from aicmo_core.edits import TextEdit, apply_edits
 from aicmo_core.enforce import Outcome
 from aicmo_core.generators.base import Mode
-from aicmo_core.rewrite import TextEdit, apply_edits, replace_body
+from aicmo_core.rewrite import replace_body
 from aicmo_core.runner import SectionChoice, SectionTask, tasks_for
 from aicmo_core.workspace import Workspace
 

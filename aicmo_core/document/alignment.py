@@ -20,6 +20,7 @@ The headings come in the report's order, the sections in the pack's. Matching is
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from aicmo_core.document.text import heading_number
 
 ALIGN_THRESHOLD = 0.55
 GAP_EVIDENCE = 0.1  # the gap lies between two anchors: the heading is where its section belongs
+ORDER_EVIDENCE = 0.15  # about as far into its gap as the section is into the gap's part of the pack
+ORDER_SPREAD = 0.25
 SLOT_EVIDENCE = 0.35  # the gap has as many headings as missing sections, and this is the pair's place
 NUMBER_EVIDENCE = 0.35  # the heading's number is the section's place in the pack, counted from the anchors
 END_EVIDENCE = 0.3  # first heading and first section of the pack, or last and last
@@ -129,22 +132,43 @@ def _unknown(matcher: SectionMatcher, normalized: str) -> HeadingMatch:
     return HeadingMatch(None, "unknown", round(best.score.recall, 4), None, why)
 
 
+def longest_increasing(values: Sequence[int]) -> list[int]:
+    """Indexes of one longest strictly increasing subsequence of ``values``, in O(n log n) (a report
+    may have thousands of headings). Of equally long ones, the one that ends first, each element
+    preceded by the first that can precede it: the earliest reading of the report."""
+    tails: list[int] = []  # tails[k]: the smallest last value of an increasing run of length k + 1
+    by_length: list[list[int]] = []  # indexes of the runs ending there, by length, in order
+    length = [0] * len(values)
+    for index, value in enumerate(values):
+        k = bisect.bisect_left(tails, value)
+        if k == len(tails):
+            tails.append(value)
+            by_length.append([])
+        else:
+            tails[k] = value
+        length[index] = k + 1
+        by_length[k].append(index)
+    if not tails:
+        return []
+    chain = [by_length[-1][0]]
+    while length[chain[-1]] > 1:
+        # Values of one length class never rise along the report (a later, higher one would
+        # extend the earlier run), so the first index below the current value is a binary search.
+        candidates, value = by_length[length[chain[-1]] - 2], values[chain[-1]]
+        low, high = 0, len(candidates)
+        while low < high:
+            middle = (low + high) // 2
+            if values[candidates[middle]] < value:
+                high = middle
+            else:
+                low = middle + 1
+        chain.append(candidates[low])
+    return chain[::-1]
+
+
 def longest_chain(anchors: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """The longest subsequence of (heading, pack position) anchors whose positions increase."""
-    if not anchors:
-        return []
-    length = [1] * len(anchors)
-    previous = [-1] * len(anchors)
-    for i, (_, position) in enumerate(anchors):
-        for j in range(i):
-            if anchors[j][1] < position and length[j] + 1 > length[i]:
-                length[i], previous[i] = length[j] + 1, j
-    end = max(range(len(anchors)), key=lambda i: (length[i], -i))
-    chain = []
-    while end != -1:
-        chain.append(anchors[end])
-        end = previous[end]
-    return chain[::-1]
+    return [anchors[i] for i in longest_increasing([position for _, position in anchors])]
 
 
 class Aligner:
@@ -174,15 +198,30 @@ class Aligner:
             self.offset = None
         bounds = [(-1, -1), *chain, (len(self.headings), len(self.sections))]
         for left, right in itertools.pairwise(bounds):
-            rows = [i for i in range(left[0] + 1, right[0]) if self.results[i] is None]
             columns = [p for p in range(left[1] + 1, right[1]) if self.sections[p] not in self.taken]
-            if rows and columns:
-                self._align(Gap(rows, columns, left, right))
+            wanted = {self.sections[p] for p in columns}
+            rows = [i for i in range(left[0] + 1, right[0]) if self.results[i] is None]
+            # Only headings with some word for a section of the gap can pair; the others only make
+            # the gap longer (and "as many headings as sections" is counted with them all).
+            candidates = [i for i in rows if self.matcher.possible_sections(self.headings[i].normalized) & wanted]
+            if candidates and columns:
+                self._align(Gap(rows, columns, left, right), candidates)
 
-    def _align(self, gap: Gap) -> None:
-        """The best in-order pairing of the gap's headings and sections (dynamic programming)."""
-        rows, columns = gap.rows, gap.columns
-        values = [[self._value(gap, a, b) for b in range(len(columns))] for a in range(len(rows))]
+    def _align(self, gap: Gap, candidates: list[int]) -> None:
+        """The best in-order pairing of the gap's headings and sections (dynamic programming over
+        the headings that can pair at all)."""
+        columns = gap.columns
+        rows = candidates
+        place_in_gap = {index: row for row, index in enumerate(gap.rows)}
+        values = [
+            [
+                self._value(gap, place_in_gap[i], b)
+                if self.sections[p] in self.matcher.possible_sections(self.headings[i].normalized)
+                else None
+                for b, p in enumerate(columns)
+            ]
+            for i in rows
+        ]
         best = [[0.0] * (len(columns) + 1) for _ in range(len(rows) + 1)]
         for a in range(1, len(rows) + 1):
             for b in range(1, len(columns) + 1):
@@ -212,18 +251,21 @@ class Aligner:
         if evidence is None:
             return None
         words, why_words = evidence
-        place, why_place = 0.0, ""
+        places = [(0.0, "")]
         if gap.left[0] >= 0 and gap.right[0] < len(self.headings):
-            place, why_place = GAP_EVIDENCE, self._between(gap.left, gap.right)
+            places.append((GAP_EVIDENCE, self._between(gap.left, gap.right)))
         if gap.square and row == column:
-            place, why_place = SLOT_EVIDENCE, self._between(gap.left, gap.right)
-        if self._number_fits(index, position, gap.left, gap.right) and place < NUMBER_EVIDENCE:
-            place, why_place = NUMBER_EVIDENCE, f"numbered {self.numbers[index]}, its place in the pack"
-        if index == 0 and position == 0 and place < END_EVIDENCE:
-            place, why_place = END_EVIDENCE, "first in the report, as in the pack"
-        last = index == len(self.headings) - 1 and position == len(self.sections) - 1
-        if last and place < END_EVIDENCE:
-            place, why_place = END_EVIDENCE, "last in the report, as in the pack"
+            places.append((SLOT_EVIDENCE, self._between(gap.left, gap.right)))
+        elif abs((row + 0.5) / len(gap.rows) - (column + 0.5) / len(gap.columns)) <= ORDER_SPREAD:
+            places.append((ORDER_EVIDENCE, self._between(gap.left, gap.right)))
+        if self._number_fits(index, position, gap.left, gap.right):
+            places.append((NUMBER_EVIDENCE, f"numbered {self.numbers[index]}, its place in the pack"))
+        place = max(value for value, _ in places)
+        why_place = max(places)[1]
+        if index == 0 and position == 0:
+            place, why_place = max(place, END_EVIDENCE), "first in the report, as in the pack"
+        elif index == len(self.headings) - 1 and position == len(self.sections) - 1:
+            place, why_place = max(place, END_EVIDENCE), "last in the report, as in the pack"
         value = words + place - ALIGN_THRESHOLD
         if value < 0:
             return None

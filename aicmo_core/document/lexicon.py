@@ -20,9 +20,64 @@ import snowballstemmer
 
 from aicmo_core.benchmarks.vocabulary import Vocabulary, builtin_vocabulary
 
+CACHE_ENTRIES = 65536  # headings remembered per lexicon and matcher (a long report has thousands)
 GENERIC_WEIGHT = 0.25
 STOP_WORDS = frozenset(
-    ["a", "an", "and", "the", "of", "for", "to", "in", "on", "by", "with", "vs", "our", "your", "their", "its"]
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "by",
+        "with",
+        "vs",
+        "our",
+        "your",
+        "their",
+        "its",
+        "at",
+        "as",
+        "from",
+        "into",
+        "up",
+        "out",
+        "or",
+        "we",
+        "us",
+        "you",
+        "it",
+        "is",
+        "are",
+        "be",
+        "will",
+        "ll",
+        "re",
+        "s",
+        "ve",
+        "d",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "who",
+        "where",
+        "when",
+        "how",
+        "why",
+        "do",
+        "does",
+        "can",
+        "should",
+        "i",
+        "my",
+        "me",
+    ]
 )
 GENERIC_WORDS = frozenset(
     [
@@ -63,6 +118,8 @@ _STEMMER = snowballstemmer.stemmer("english")
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A word's stem; a short all-letter plural of an acronym ("kpis") loses its ``s`` first."""
+    if word.isdigit():
+        return word
     if len(word) in (4, 5) and word.endswith("s") and word[:-1] in ("kpi", "okr", "kol", "cta", "usp", "sku"):
         word = word[:-1]
     return str(_STEMMER.stemWord(word))
@@ -77,17 +134,11 @@ class Terms:
 
     stems: tuple[str, ...]
     groups: tuple[frozenset[int], ...]
+    bound: tuple[bool, ...] = ()  # part of a term of several words ("mobile messaging")
 
     @property
     def all_groups(self) -> frozenset[int]:
         return frozenset().union(*self.groups) if self.groups else frozenset()
-
-    def is_generic(self, position: int) -> bool:
-        return self.stems[position] in GENERIC_STEMS
-
-    @property
-    def all_generic(self) -> bool:
-        return bool(self.stems) and all(s in GENERIC_STEMS for s in self.stems)
 
 
 class Lexicon:
@@ -99,7 +150,7 @@ class Lexicon:
         self.phrases: dict[tuple[str, ...], set[int]] = {}
         for group, terms in enumerate(vocabulary.groups):
             for term in terms:
-                stems = self._stems(term.lower().replace("-", " ").replace("/", " "))
+                stems = self._all_stems(term.lower().replace("-", " ").replace("/", " "))
                 if len(stems) == 1:
                     self.single.setdefault(stems[0], set()).add(group)
                 elif stems:
@@ -107,29 +158,40 @@ class Lexicon:
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         self._cache: dict[str, Terms] = {}
 
-    def _stems(self, normalized: str) -> tuple[str, ...]:
-        words = (self.spellings.get(word, word) for word in normalized.split() if word not in STOP_WORDS)
-        return tuple(stem(word) for word in words)
+    def _all_stems(self, normalized: str) -> tuple[str, ...]:
+        return tuple(stem(self.spellings.get(word, word)) for word in normalized.split())
 
     def terms(self, normalized: str) -> Terms:
+        """The heading's words without stop words, stemmed; related-term groups are found on every
+        word, stop words included ("tone of voice", "re-engagement" but not "engagement")."""
         found = self._cache.get(normalized)
         if found is None:
-            stems = self._stems(normalized)
-            found = Terms(stems, self._groups(stems))
-            if len(self._cache) >= 16384:
+            words = normalized.split()
+            stems = self._all_stems(normalized)
+            groups, bound = self._groups(stems)
+            kept = [i for i, word in enumerate(words) if word not in STOP_WORDS]
+            found = Terms(tuple(stems[i] for i in kept), tuple(groups[i] for i in kept), tuple(bound[i] for i in kept))
+            if len(self._cache) >= CACHE_ENTRIES:
                 self._cache.clear()
             self._cache[normalized] = found
         return found
 
-    def _groups(self, stems: Sequence[str]) -> tuple[frozenset[int], ...]:
-        groups: list[set[int]] = [set(self.single.get(s, ())) for s in stems]
+    def _groups(self, stems: Sequence[str]) -> tuple[list[frozenset[int]], list[bool]]:
+        """Each word's groups, and whether it is part of a term of several words: such a word means
+        that term, so it has the term's groups only ("messaging" in "mobile messaging")."""
+        from_phrases: list[set[int]] = [set() for _ in stems]
+        bound = [False] * len(stems)
         for length in range(2, self.longest_phrase + 1):
             for start in range(len(stems) - length + 1):
                 phrase = self.phrases.get(tuple(stems[start : start + length]))
                 if phrase:
                     for position in range(start, start + length):
-                        groups[position] |= phrase
-        return tuple(frozenset(g) for g in groups)
+                        from_phrases[position] |= phrase
+                        bound[position] = True
+        groups = [
+            frozenset(from_phrases[i]) if bound[i] else frozenset(self.single.get(s, ())) for i, s in enumerate(stems)
+        ]
+        return groups, bound
 
 
 @lru_cache(maxsize=1)

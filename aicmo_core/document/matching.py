@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.document.lexicon import (
+    CACHE_ENTRIES,
     GENERIC_STEMS,
     GENERIC_WEIGHT,
     GENERIC_WORDS,
@@ -45,6 +46,8 @@ __all__ = [
 
 SIMILARITY_THRESHOLD = 0.6
 RELATED_WEIGHT = 0.75  # a word matched through a group of related terms, not by its stem
+PACK_GENERIC_SECTIONS = 4  # a word naming this many sections of a pack weighs as a generic word there
+DESCRIPTION_EVIDENCE = 0.4  # every telling word of a heading is in the section's description
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,49 +80,69 @@ class Score:
 NO_SCORE = Score(0.0, 0.0, False, False, ())
 
 
-def _weight(stem: str) -> float:
-    return GENERIC_WEIGHT if stem in GENERIC_STEMS else 1.0
+def _may_stand_for(heading: Terms, position: int, name: Terms, index: int) -> bool:
+    """Whether a heading word may count as the same word of the name: not when it is part of a
+    term of several words that means something else than the name's word ("messaging" in
+    "Mobile Messaging" is not the messaging of a messaging framework; "direction" in "Art Direction"
+    is the direction of "Creative Direction")."""
+    if not heading.bound[position] or name.bound[index] or not name.groups[index]:
+        return True
+    return bool(name.groups[index] & heading.groups[position])
 
 
-def score(heading: Terms, name: Terms) -> Score:
+def score(heading: Terms, name: Terms, generic: frozenset[str] = GENERIC_STEMS) -> Score:
     """Recall and precision of ``heading`` against one candidate ``name``, both in [0, 1].
 
-    A name word the heading contains counts fully; one the heading has a related term for counts
+    A name word the heading has counts fully; one the heading has a related term for counts
     :data:`RELATED_WEIGHT`. Each heading word stands for one name word at most: a word the name
     itself has is used up ("Executive Summary" is not "Closing Summary" twice over), and a related
     term stands for one of the name's words of its group ("Persona Profiles" is not "Audience
-    Segments" twice over).
+    Segments" twice over). A heading word that is part of a term of several words stands for that
+    term only ("Mobile Messaging" is about text messages, not the messaging framework), unless the
+    name has it inside such a term too.
     """
-    heading_stems = set(heading.stems)
-    name_stems = set(name.stems)
-    available = [i for i, s in enumerate(heading.stems) if s not in name_stems]
-    used: list[int] = []
+    used = [False] * len(heading.stems)
     matched = direct_matched = total = 0.0
     specific = direct_specific = False
-    first_index = {stem_: index for index, stem_ in reversed(list(enumerate(name.stems)))}
-    for stem_, index in first_index.items():
-        weight = _weight(stem_)
-        total += weight
-        generic = stem_ in GENERIC_STEMS
-        if stem_ in heading_stems:
-            matched += weight
-            direct_matched += weight
-            if not generic:
-                specific = direct_specific = True
+    related_words: list[tuple[int, bool]] = []
+    for index, stem_ in enumerate(name.stems):
+        if stem_ in name.stems[:index]:
             continue
-        related = next((i for i in available if heading.groups[i] & name.groups[index]), None)
-        if related is not None:
-            available.remove(related)
-            used.append(related)
-            matched += weight * RELATED_WEIGHT
-            if not generic:
-                specific = True
+        is_generic = stem_ in generic
+        weight = GENERIC_WEIGHT if is_generic else 1.0
+        total += weight
+        position = next(
+            (
+                i
+                for i, s in enumerate(heading.stems)
+                if s == stem_ and not used[i] and _may_stand_for(heading, i, name, index)
+            ),
+            None,
+        )
+        if position is None:
+            related_words.append((index, is_generic))
+            continue
+        used[position] = True
+        matched += weight
+        direct_matched += weight
+        if not is_generic:
+            specific = direct_specific = True
+    for index, is_generic in related_words:
+        related = next((i for i, g in enumerate(heading.groups) if not used[i] and g & name.groups[index]), None)
+        if related is None:
+            continue
+        used[related] = True
+        matched += (GENERIC_WEIGHT if is_generic else 1.0) * RELATED_WEIGHT
+        # A telling word of the heading for a word of the name, even a generic one of a name made
+        # only of them ("Client Background" for "Client Overview").
+        if not is_generic or heading.stems[related] not in generic:
+            specific = True
     if not matched:
         return NO_SCORE
     total = total or 1.0
-    explained = [s for s in heading.stems if s in name_stems] + [heading.stems[i] for i in used]
-    heading_weight = sum(_weight(s) for s in set(heading.stems)) or 1.0
-    explained_weight = sum(_weight(s) for s in set(explained))
+    explained = [s for i, s in enumerate(heading.stems) if used[i]]
+    heading_weight = sum(GENERIC_WEIGHT if s in generic else 1.0 for s in set(heading.stems)) or 1.0
+    explained_weight = sum(GENERIC_WEIGHT if s in generic else 1.0 for s in set(explained))
     direct = direct_specific and direct_matched / total >= SIMILARITY_THRESHOLD
     return Score(matched / total, explained_weight / heading_weight, specific, direct, tuple(dict.fromkeys(explained)))
 
@@ -176,16 +199,33 @@ class SectionMatcher:
                 self.candidates.append(candidate)
             if section.description:
                 self.descriptions[section.id] = self.lexicon.terms(normalize_heading(section.description))
+        # A word in the names of many of the pack's sections ("launch" in a launch pack) tells them
+        # apart as poorly as the generic words do.
+        sections_of: dict[str, set[str]] = {}
+        for candidate in self.candidates:
+            for stem_ in candidate.terms.stems:
+                sections_of.setdefault(stem_, set()).add(candidate.section_id)
+        self.generic = GENERIC_STEMS | {s for s, ids in sections_of.items() if len(ids) >= PACK_GENERIC_SECTIONS}
         # Only a candidate sharing a stem or a group with a heading can score above zero, so each
         # heading is compared with those alone (a long report has thousands of headings).
         self._by_stem: dict[str, list[int]] = {}
         self._by_group: dict[int, list[int]] = {}
         for position, candidate in enumerate(self.candidates):
             for stem_ in dict.fromkeys(candidate.terms.stems):
-                self._by_stem.setdefault(stem_, []).append(position)
+                if stem_ not in self.generic:  # a generic word alone never makes a candidate score
+                    self._by_stem.setdefault(stem_, []).append(position)
             for group in candidate.terms.all_groups:
                 self._by_group.setdefault(group, []).append(position)
         self._ranked: dict[str, list[Lexical]] = {}
+        self._possible: dict[str, frozenset[str]] = {}
+        self.by_section: dict[str, list[Candidate]] = {}
+        for candidate in self.candidates:
+            self.by_section.setdefault(candidate.section_id, []).append(candidate)
+        self.generic_sections = {c.section_id for c in self.candidates if all(s in self.generic for s in c.terms.stems)}
+        self.described_by: dict[str, set[str]] = {}
+        for section_id, description in self.descriptions.items():
+            for stem_ in description.stems:
+                self.described_by.setdefault(stem_, set()).add(section_id)
         self._pairs: dict[tuple[str, str], Lexical] = {}
 
     @staticmethod
@@ -223,13 +263,13 @@ class SectionMatcher:
         per_section: dict[str, Lexical] = {}
         for position in sorted(positions):  # in candidate order: the first of equal ones wins
             candidate = self.candidates[position]
-            scored = score(heading, candidate.terms)
+            scored = score(heading, candidate.terms, self.generic)
             lexical = Lexical(candidate.section_id, scored, candidate.name, candidate.kind)
             current = per_section.get(candidate.section_id)
             if scored.specific and (current is None or lexical.key > current.key):
                 per_section[candidate.section_id] = lexical
         found = sorted(per_section.values(), key=lambda lexical: lexical.key, reverse=True)
-        if len(self._ranked) >= 16384:
+        if len(self._ranked) >= CACHE_ENTRIES:
             self._ranked.clear()
         self._ranked[normalized] = found
         return found
@@ -241,15 +281,32 @@ class SectionMatcher:
         if found is None:
             heading = self.terms(normalized)
             found = Lexical(section_id, NO_SCORE)
-            for candidate in self.candidates:
-                if candidate.section_id == section_id:
-                    scored = score(heading, candidate.terms)
-                    lexical = Lexical(section_id, scored, candidate.name, candidate.kind)
-                    if lexical.key > found.key:
-                        found = lexical
-            if len(self._pairs) >= 65536:
+            for candidate in self.by_section.get(section_id, ()):
+                scored = score(heading, candidate.terms, self.generic)
+                lexical = Lexical(section_id, scored, candidate.name, candidate.kind)
+                if lexical.key > found.key:
+                    found = lexical
+            if len(self._pairs) >= 4 * CACHE_ENTRIES:
                 self._pairs.clear()
             self._pairs[key] = found
+        return found
+
+    def possible_sections(self, normalized: str) -> frozenset[str]:
+        """The sections a heading may have any evidence for (a superset, found through the indexes:
+        a report of thousands of unrelated headings must not cost headings x sections)."""
+        found = self._possible.get(normalized)
+        if found is None:
+            heading = self.terms(normalized)
+            ids = {lexical.section_id for lexical in self.ranked(normalized) if lexical.section_id}
+            if heading.stems and all(s in self.generic for s in heading.stems):
+                ids |= self.generic_sections
+            specific = [s for s in heading.stems if s not in self.generic]
+            if specific:
+                ids |= set.intersection(*(self.described_by.get(s, set()) for s in specific))
+            found = frozenset(ids)
+            if len(self._possible) >= CACHE_ENTRIES:
+                self._possible.clear()
+            self._possible[normalized] = found
         return found
 
     def weak_evidence(self, normalized: str, section_id: str) -> tuple[float, str] | None:
@@ -262,20 +319,24 @@ class SectionMatcher:
             recall, precision = lexical.score.recall, lexical.score.precision
             words = ", ".join(f"'{w}'" for w in lexical.score.shared)
             return 2 * recall * precision / (recall + precision), f"{words} (from '{lexical.name}')"
-        if heading.all_generic:
+        if heading.stems and all(s in self.generic for s in heading.stems):
             # Only generic words on both sides ("Campaign Overview" for "Client Overview"): nothing the
             # heading says contradicts the section. A name with a word of its own the heading lacks
             # ("Content Calendar" for "Content Strategy") gets no such credit.
             for candidate in self.candidates:
                 shared = set(heading.stems) & set(candidate.terms.stems)
-                if candidate.section_id == section_id and candidate.terms.all_generic and shared:
+                only_generic = all(s in self.generic for s in candidate.terms.stems)
+                if candidate.section_id == section_id and shared and only_generic:
                     return 0.25, f"'{', '.join(sorted(shared))}' (from '{candidate.name}')"
         description = self.descriptions.get(section_id)
-        if description is not None:
-            related = score(heading, description)
-            share = related.precision if related.specific else 0.0
-            if share >= 0.5:
-                return 0.2 + 0.3 * share, f"words of the section's description ({', '.join(related.shared)})"
+        specific = [i for i, s in enumerate(heading.stems) if s not in self.generic]
+        if description is not None and specific:
+            # Every word of the heading that says something is in the section's description
+            # ("Client Background" for an overview "... its business background ...").
+            described = set(description.stems)
+            if all(heading.stems[i] in described for i in specific):
+                words = ", ".join(f"'{heading.stems[i]}'" for i in specific)
+                return DESCRIPTION_EVIDENCE, f"{words} (from the section's description)"
         return None
 
 

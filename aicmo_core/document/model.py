@@ -88,10 +88,12 @@ def parse_document(text: str, *, mdx: bool = False) -> ParsedDocument:
             continue
         info = analyze_chunk("\n".join(masked_lines[start:end]), mdx)
         chunks.append(Chunk(start, info))
+        # Only top-level headings start sections: not those in a list item or block quote (nested
+        # for markdown-it) nor those inside a JSX element (nested for the MDX preprocessor).
         headings.extend(
             DocHeading(start + h.line, start + h.end_line, h.level, h.text, h.column)
             for h in info.headings
-            if not h.nested
+            if not h.nested and not (pre.nested and pre.in_element(start + h.line))
         )
     return ParsedDocument(text, mdx, LineIndex(text), pre, chunks, headings, [c.start_line for c in chunks])
 
@@ -349,6 +351,7 @@ class ReportStructure:
     level: int | None
     sections: list[Section]
     preamble_end: int
+    aliases: Mapping[str, Sequence[str]] | None = None  # the aicmo.toml aliases it was matched with
 
 
 def build_sections(
@@ -363,7 +366,7 @@ def build_sections(
     level = detect_section_level(headings, [m.section_id if m is not None else None for m in strong])
     sections: list[Section] = []
     if level is None:
-        return ReportStructure(doc, pack, None, [], doc.line_count)
+        return ReportStructure(doc, pack, None, [], doc.line_count, extra_aliases)
     at_level = [i for i, h in enumerate(headings) if h.level == level]
     # Headings deeper than the section level never start sections, so their matches are recomputed
     # among the section-level headings only (a sub-heading must not take a section away).
@@ -383,7 +386,7 @@ def build_sections(
         benchmark = pack.section(match.section_id) if match.section_id and match.how != "duplicate" else None
         sections.append(Section(doc, heading, end, match, benchmark, len(sections)))
     preamble_end = sections[0].start_line if sections else doc.line_count
-    return ReportStructure(doc, pack, level, sections, preamble_end)
+    return ReportStructure(doc, pack, level, sections, preamble_end, extra_aliases)
 
 
 def section_text(heading: str, body: str, level: int = 2) -> str:

@@ -2,26 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aicmo_core.document.alignment import longest_increasing
 from aicmo_core.findings import Issue, Severity
 from aicmo_core.rules.registry import ReportContext, Scope, rule
-
-
-def _longest_increasing(positions: list[int]) -> set[int]:
-    """Indexes (into ``positions``) of one longest strictly increasing subsequence."""
-    best_len = [1] * len(positions)
-    previous = [-1] * len(positions)
-    for i, value in enumerate(positions):
-        for j in range(i):
-            if positions[j] < value and best_len[j] + 1 > best_len[i]:
-                best_len[i], previous[i] = best_len[j] + 1, j
-    if not positions:
-        return set()
-    end = max(range(len(positions)), key=lambda i: (best_len[i], -i))
-    keep = set()
-    while end != -1:
-        keep.add(end)
-        end = previous[end]
-    return keep
 
 
 @rule(code="AIC004", name="section_order", severity=Severity.WARNING, scope=Scope.REPORT)
@@ -41,7 +24,7 @@ def section_order(ctx: ReportContext) -> Iterator[Issue]:
     order = {section.id: position for position, section in enumerate(ctx.pack.sections)}
     matched = [section for section in ctx.sections if section.id in order]
     positions = [order[section.id] for section in matched if section.id]
-    keep = _longest_increasing(positions)
+    keep = set(longest_increasing(positions))
     labels = [section.label for section in ctx.pack.sections]
     kept = sorted(positions[index] for index in keep)
     for index, section in enumerate(matched):

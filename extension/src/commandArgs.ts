@@ -113,11 +113,18 @@ export function parseRules(raw: unknown): RuleInfo[] {
 
 const MAX_SECTIONS_LISTED = 6;
 
-export function packPickEntries(packs: readonly PackInfo[], currentPack?: string | null): PickEntry<PackInfo>[] {
-  return packs.map((pack) => {
+/** Quick pick entries of the packs; a suggested pack (the one the headings look like) comes first. */
+export function packPickEntries(
+  packs: readonly PackInfo[],
+  currentPack?: string | null,
+  suggestion?: { pack: string; found: number; total: number } | null,
+): PickEntry<PackInfo>[] {
+  const ordered = suggestion ? [...packs].sort((a, b) => Number(b.key === suggestion.pack) - Number(a.key === suggestion.pack)) : packs;
+  return ordered.map((pack) => {
     const names = pack.sections.slice(0, MAX_SECTIONS_LISTED).map((s) => s.label);
     const more = pack.sections.length > MAX_SECTIONS_LISTED ? `, +${pack.sections.length - MAX_SECTIONS_LISTED} more` : '';
-    const current = pack.key === currentPack ? ' (current)' : '';
+    const suggested = suggestion && pack.key === suggestion.pack ? ` (suggested: ${suggestion.found} of ${suggestion.total} sections found)` : '';
+    const current = pack.key === currentPack ? ' (current)' : suggested;
     return {
       label: pack.label,
       description: `${pack.key}${current}`,

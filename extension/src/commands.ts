@@ -24,7 +24,8 @@ import {
   type PackInfo,
   type PickEntry,
 } from './commandArgs';
-import { SHOW_FAILING_COMMAND, type StatusBar } from './statusBar';
+import { SELECT_PACK_COMMAND, SHOW_FAILING_COMMAND, type StatusBar } from './statusBar';
+import type { PackSuggestion } from './statusText';
 
 export const Command = {
   restartServer: 'aicmo.restartServer',
@@ -33,7 +34,7 @@ export const Command = {
   regenerateSectionAtCursor: 'aicmo.regenerateSectionAtCursor',
   expandSectionAtCursor: 'aicmo.expandSectionAtCursor',
   regenerateAllFailingSections: 'aicmo.regenerateAllFailingSections',
-  selectPackForFile: 'aicmo.selectPackForFile',
+  selectPackForFile: SELECT_PACK_COMMAND,
   newReportFromPack: 'aicmo.newReportFromPack',
   explainRule: 'aicmo.explainRule',
   showGenerationStats: 'aicmo.showGenerationStats',
@@ -137,7 +138,12 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
     }
   });
 
-  const choosePack = async (uri: string | undefined, placeHolder: string, current?: string | null): Promise<PackInfo | undefined> => {
+  const choosePack = async (
+    uri: string | undefined,
+    placeHolder: string,
+    current?: string | null,
+    suggestion?: PackSuggestion | null,
+  ): Promise<PackInfo | undefined> => {
     const answer = await server.executeCommand(ServerCommand.listPacks, listPacksArgs(uri));
     if (answer === undefined) {
       return undefined;
@@ -147,7 +153,7 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
       void vscode.window.showWarningMessage('aicmo: no benchmark packs were found.');
       return undefined;
     }
-    return pick(packPickEntries(packs, current), placeHolder);
+    return pick(packPickEntries(packs, current, suggestion), placeHolder);
   };
 
   register(Command.selectPackForFile, async () => {
@@ -156,7 +162,8 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
       return;
     }
     const uri = editor.document.uri.toString();
-    const pack = await choosePack(uri, 'The pack (report type) this file is measured against', statusBar.statusOf(editor.document.uri)?.pack);
+    const status = statusBar.statusOf(editor.document.uri);
+    const pack = await choosePack(uri, 'The pack (report type) this file is measured against', status?.pack, status?.suggestion);
     if (pack === undefined) {
       return;
     }

@@ -1,10 +1,11 @@
 // The status bar item: the last `aicmo/status` of the active editor's document.
 
 import * as vscode from 'vscode';
-import { parseStatusPayload, statusText, statusTooltip, type StatusPayload } from './statusText';
+import { parseStatusPayload, statusCommand, statusText, statusTooltip, type StatusPayload } from './statusText';
 
 export const STATUS_BAR_ID = 'aicmo.status';
 export const SHOW_FAILING_COMMAND = 'aicmo.showFailingSections';
+export const SELECT_PACK_COMMAND = 'aicmo.selectPackForFile';
 
 function normalizeUri(uri: string): string {
   try {
@@ -62,6 +63,7 @@ export class StatusBar implements vscode.Disposable {
       return;
     }
     this.item.text = text;
+    this.item.command = statusCommand(payload) === 'choosePack' ? SELECT_PACK_COMMAND : SHOW_FAILING_COMMAND;
     const tooltip = new vscode.MarkdownString(statusTooltip(payload) ?? '');
     tooltip.supportThemeIcons = false;
     this.item.tooltip = tooltip;

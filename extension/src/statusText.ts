@@ -19,6 +19,14 @@ export interface FailingSection {
   errors: number;
 }
 
+/** The pack a document that names none looks like: its sections found among the headings, of all. */
+export interface PackSuggestion {
+  pack: string;
+  label: string;
+  found: number;
+  total: number;
+}
+
 export interface StatusPayload {
   uri: string;
   version: number | null;
@@ -30,6 +38,7 @@ export interface StatusPayload {
   errors: number;
   warnings: number;
   failing: FailingSection[];
+  suggestion: PackSuggestion | null;
 }
 
 const COUNT_KEYS: readonly (keyof SectionCounts)[] = ['total', 'passed', 'warned', 'failed', 'missing', 'unknown'];
@@ -66,6 +75,16 @@ export function parseStatusPayload(raw: unknown): StatusPayload | undefined {
       }
     }
   }
+  const rawSuggestion = isRecord(raw.suggestion) ? raw.suggestion : undefined;
+  const suggestion =
+    rawSuggestion !== undefined && typeof rawSuggestion.pack === 'string'
+      ? {
+          pack: rawSuggestion.pack,
+          label: text(rawSuggestion.label) ?? rawSuggestion.pack,
+          found: count(rawSuggestion.found),
+          total: count(rawSuggestion.total),
+        }
+      : null;
   return {
     uri: raw.uri,
     version: typeof raw.version === 'number' ? raw.version : null,
@@ -76,6 +95,7 @@ export function parseStatusPayload(raw: unknown): StatusPayload | undefined {
     errors: count(raw.errors),
     warnings: count(raw.warnings),
     failing,
+    suggestion,
   };
 }
 
@@ -99,13 +119,27 @@ export function isShown(payload: StatusPayload | undefined): payload is StatusPa
  */
 export function statusText(payload: StatusPayload | undefined): string | undefined {
   if (!isShown(payload)) {
-    return undefined;
+    const suggestion = suggestionOf(payload);
+    return suggestion ? `$(lightbulb) aicmo: looks like ${suggestion.pack} (${suggestion.found}/${suggestion.total})` : undefined;
   }
   const { pack, sections } = payload;
   if (payload.status === 'FAIL') {
     return sections.failed > 0 ? `$(error) ${pack}: ${sections.failed} failing` : `$(error) ${pack}: ${sections.missing} missing`;
   }
   return `$(check) ${pack}: ${sections.passed + sections.warned}/${sections.total} sections pass`;
+}
+
+/** The pack hint of a document that is not (yet) a report, if the server made one. */
+export function suggestionOf(payload: StatusPayload | undefined): PackSuggestion | undefined {
+  if (payload === undefined || isShown(payload) || payload.status === 'CLOSED') {
+    return undefined;
+  }
+  return payload.suggestion ?? undefined;
+}
+
+/** What clicking the item does: list the failing sections of a report, or choose a pack for a hint. */
+export function statusCommand(payload: StatusPayload | undefined): 'failing' | 'choosePack' {
+  return suggestionOf(payload) !== undefined ? 'choosePack' : 'failing';
 }
 
 /** Backslash-escapes Markdown punctuation, so a pack label is shown as written. */
@@ -126,7 +160,15 @@ const STATUS_WORDS: Record<string, string> = {
 /** The tooltip: a short Markdown summary of the report, or undefined when the item is hidden. */
 export function statusTooltip(payload: StatusPayload | undefined): string | undefined {
   if (!isShown(payload)) {
-    return undefined;
+    const suggestion = suggestionOf(payload);
+    if (suggestion === undefined) {
+      return undefined;
+    }
+    return [
+      `**aicmo**: this file names no pack, so it is not checked.`,
+      `Its headings cover ${suggestion.found} of the ${suggestion.total} sections of ${escapeMarkdown(suggestion.label)} (\`${suggestion.pack}\`).`,
+      'Click to choose its pack',
+    ].join('\n\n');
   }
   const { sections } = payload;
   const label = payload.packLabel ? `${escapeMarkdown(payload.packLabel)} (\`${payload.pack}\`)` : `\`${payload.pack}\``;

@@ -90,6 +90,14 @@ describe('answers to quick picks', () => {
     assert.equal(entries[0]?.value.key, 'quick_social_basic');
   });
 
+  test('a suggested pack comes first and says how many of its sections the headings cover', () => {
+    const entries = packPickEntries(packs, null, { pack: 'big', found: 6, total: 8 });
+    assert.deepEqual(
+      entries.map(({ description }) => description),
+      ['big (suggested: 6 of 8 sections found)', 'quick_social_basic'],
+    );
+  });
+
   test('rules: entries and their Markdown', () => {
     const rules = parseRules([
       { code: 'AIC101', name: 'min_words', severity: 'error', summary: 'Too few words.', doc: '**What it checks**\n\nWords.' },

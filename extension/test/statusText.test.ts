@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { escapeMarkdown, isShown, parseStatusPayload, statusText, statusTooltip, type StatusPayload } from '../src/statusText';
+import { escapeMarkdown, isShown, parseStatusPayload, statusCommand, statusText, statusTooltip, type StatusPayload } from '../src/statusText';
 
 function payload(overrides: Partial<StatusPayload> = {}, sections: Partial<StatusPayload['sections']> = {}): StatusPayload {
   return {
@@ -13,6 +13,7 @@ function payload(overrides: Partial<StatusPayload> = {}, sections: Partial<Statu
     errors: 3,
     warnings: 1,
     failing: [{ section: 'kpi_plan', label: 'KPI Plan', line: 40, errors: 2 }],
+    suggestion: null,
     ...overrides,
   };
 }
@@ -83,5 +84,39 @@ describe('parseStatusPayload', () => {
     assert.equal(parseStatusPayload({ status: 'PASS' }), undefined);
     assert.equal(parseStatusPayload(null), undefined);
     assert.equal(parseStatusPayload('PASS'), undefined);
+  });
+});
+
+describe('a document that names no pack but looks like a report', () => {
+  const hint = payload({
+    pack: null,
+    packLabel: null,
+    status: 'SKIPPED',
+    failing: [],
+    suggestion: { pack: 'quick_social_basic', label: 'Quick Social Pack (Basic)', found: 6, total: 8 },
+  });
+
+  test('the item names the pack it looks like, and clicking it chooses a pack', () => {
+    assert.equal(statusText(hint), '$(lightbulb) aicmo: looks like quick_social_basic (6/8)');
+    assert.equal(statusCommand(hint), 'choosePack');
+    assert.equal(statusCommand(payload()), 'failing');
+  });
+
+  test('the tooltip says it is not checked and how much of the pack the headings cover', () => {
+    assert.equal(
+      statusTooltip(hint),
+      [
+        '**aicmo**: this file names no pack, so it is not checked.',
+        'Its headings cover 6 of the 8 sections of Quick Social Pack \\(Basic\\) (`quick_social_basic`).',
+        'Click to choose its pack',
+      ].join('\n\n'),
+    );
+  });
+
+  test('without a suggestion the item stays hidden; the suggestion is read from the payload', () => {
+    assert.equal(statusText(payload({ pack: null, status: 'SKIPPED' })), undefined);
+    const parsed = parseStatusPayload({ uri: 'file:///x.md', status: 'SKIPPED', suggestion: { pack: 'p', found: 3, total: 4 } });
+    assert.deepEqual(parsed?.suggestion, { pack: 'p', label: 'p', found: 3, total: 4 });
+    assert.equal(parseStatusPayload({ uri: 'file:///x.md', status: 'SKIPPED' })?.suggestion, null);
   });
 });

@@ -9,9 +9,9 @@ from lsprotocol import types
 
 from aicmo_core.benchmarks.models import Pack
 from aicmo_core.check import ReportResult
+from aicmo_core.edits import TextEdit
 from aicmo_core.errors import Problem
 from aicmo_core.findings import Finding, Severity
-from aicmo_core.rewrite import TextEdit
 from aicmo_core.spans import Position, Span
 
 SOURCE = "aicmo"

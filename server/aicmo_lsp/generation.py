@@ -21,8 +21,9 @@ from lsprotocol import types
 
 from aicmo_core.check import ReportResult
 from aicmo_core.decisions import DecisionRecord, ReasonCode, cancelled_record, document_reason
+from aicmo_core.edits import TextEdit
 from aicmo_core.enforce import Outcome
-from aicmo_core.rewrite import TextEdit, replace_body
+from aicmo_core.rewrite import replace_body
 from aicmo_core.runner import (
     GenerationConfig,
     SectionChoice,

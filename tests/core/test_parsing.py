@@ -433,3 +433,131 @@ def test_same_text_as_markdown_keeps_jsx_words_out_only_in_mdx() -> None:
 def test_heading_position_after_jsx_is_exact() -> None:
     report = fixture_structure("mdx_components.mdx")
     assert section_named(report, "competitor_analysis").heading_span == Span(Position(27, 0), Position(27, 22))
+
+
+# --- MDX: only top-level headings start sections (checked against the official parser in tests/mdx) --
+
+
+def test_mdx_section_commented_out_over_several_lines_is_not_a_section() -> None:
+    text = (
+        "## Client Overview\n"  # 0
+        "\n"
+        "Kept.\n"  # 2
+        "\n"
+        "{/*\n"  # 4
+        "## Competitor Analysis\n"  # 5: inside the comment
+        "\n"  # 6: a blank line does not end the comment
+        "Three rivals share the market.\n"  # 7
+        "*/}\n"  # 8
+        "\n"
+        "## Audience Segments\n"  # 10
+        "\n"
+        "Commuters.\n"  # 12
+    )
+    report = structure(text, mdx=True)
+    assert outline(report) == [
+        ("Client Overview", "overview", 0, 10),
+        ("Audience Segments", "audience_segments", 10, 14),
+    ]
+    assert section_named(report, "overview").metrics.words == 1  # "Kept.", not the commented-out text
+    assert section_named(report, "audience_segments").heading_span == Span(Position(10, 0), Position(10, 20))
+    # In Markdown "{/*" is text, so the same lines hold three sections.
+    assert [s.start_line for s in structure(text).sections] == [0, 5, 10]
+
+
+def test_mdx_heading_inside_a_jsx_element_is_not_a_section() -> None:
+    text = (
+        "## Client Overview\n"  # 0
+        "\n"
+        '<Callout type="info">\n'  # 2
+        "## Competitor Analysis\n"  # 3: inside <Callout>
+        "\n"
+        "Inside the callout.\n"  # 5
+        "</Callout>\n"  # 6
+        "## Audience Segments\n"  # 7: top level again, right after the closing tag
+        "\n"
+        "Commuters.\n"  # 9
+    )
+    report = structure(text, mdx=True)
+    assert outline(report) == [
+        ("Client Overview", "overview", 0, 7),
+        ("Audience Segments", "audience_segments", 7, 11),
+    ]
+    overview = section_named(report, "overview")
+    # The nested heading is a sub-heading of the section it sits in, as one in a block quote is.
+    assert (overview.metrics.headings, overview.metrics.words) == (1, 3)
+    assert parse_document(text, mdx=True).chunk_starts == [0, 7]  # no chunk starts inside the element
+
+
+def test_mdx_nested_elements_and_fragments_hold_their_headings() -> None:
+    text = "<Tabs>\n<Tab>\n## Inner\n</Tab>\n## Outer\n</Tabs>\n<>\n## Fragment\n</>\n## Top\n"
+    assert [(h.line, h.text) for h in parse_document(text, mdx=True).headings] == [(9, "Top")]
+
+
+def test_mdx_unclosed_jsx_element_does_not_swallow_the_next_section() -> None:
+    text = (
+        "## Client Overview\n"  # 0
+        "\n"
+        "<Callout>\n"  # 2: never closed
+        "\n"
+        "Never closed.\n"  # 4
+        "\n"
+        "## Competitor Analysis\n"  # 6
+        "\n"
+        "Three rivals.\n"  # 8
+    )
+    report = structure(text, mdx=True)
+    assert outline(report) == [
+        ("Client Overview", "overview", 0, 6),
+        ("Competitor Analysis", "competitor_analysis", 6, 10),
+    ]
+    # A stray closing tag pairs with nothing either.
+    assert [h.line for h in parse_document("## A\n\n</Callout>\n\n## B\n", mdx=True).headings] == [0, 4]
+
+
+def test_mdx_tag_or_expression_then_text_is_a_paragraph_not_a_heading() -> None:
+    text = "## Client Overview\n\n<Badge />## New launch\n\n{1}## Also text\n"
+    report = structure(text, mdx=True)
+    assert [h.line for h in report.doc.headings] == [0]
+    overview = section_named(report, "overview")
+    assert (overview.metrics.headings, overview.metrics.words) == (0, 4)  # "New launch", "Also text"
+
+
+def test_mdx_expressions_and_esm_hide_headings_and_blank_lines_inside() -> None:
+    text = (
+        "export const meta = {\n"  # 0
+        "\n"  # 1: the export goes on, its brace is open
+        "  draft: `\n"
+        "## not a heading\n"  # 3: inside a template literal
+        "`,\n"
+        "}\n"  # 5
+        "\n"
+        "## Client Overview\n"  # 7
+        "\n"
+        "{[\n"  # 9
+        "  'a',\n"
+        "\n"  # 11
+        "  'b',\n"
+        "]}\n"  # 13
+        "\n"
+        "Words.\n"  # 15
+    )
+    report = structure(text, mdx=True)
+    assert outline(report) == [("Client Overview", "overview", 7, 17)]
+    assert section_named(report, "overview").metrics.words == 1
+
+
+def test_mdx_unclosed_expression_still_ends_at_the_next_heading() -> None:
+    text = "## Client Overview\n\n{oops\n\n## Competitor Analysis\n\nThree rivals.\n"
+    assert [s.start_line for s in structure(text, mdx=True).sections] == [0, 4]
+    # An unclosed comment has no "*/" after it: it ends at the blank line, as a broken tag does.
+    text = "## Client Overview\n\n{/* oops\n\n## Competitor Analysis\n\nThree rivals.\n"
+    assert [s.start_line for s in structure(text, mdx=True).sections] == [0, 4]
+
+
+def test_markdown_processing_instruction_runs_to_its_end_across_blank_lines() -> None:
+    # CommonMark: an HTML block opened by "<?" (or "<!DOCTYPE", "<![CDATA[") ends at "?>" (">",
+    # "]]>"), blank lines or not, so "## Inside" is HTML; before, a chunk boundary split the block.
+    text = "## Client Overview\n\n<?php\n\n## Inside\n\n?>\n\n## Competitor Analysis\n"
+    assert [h.line for h in parse_document(text).headings] == [0, 8]
+    assert [h.line for h in parse_document(text.replace("<?php", "<!DOCTYPE x").replace("?>", ">")).headings] == [0, 8]

@@ -134,6 +134,7 @@ async def test_status_notification_counts_sections(client: LanguageClient, works
             {"section": "overview", "label": "Overview", "line": 6, "errors": 4},
             {"section": "channels", "label": "Channel Plan", "line": 10, "errors": 1},
         ],
+        "suggestion": None,
     }
     passing = open_document(client, workspace / "passing.md")
     status = await rec.status_for(passing, 1)

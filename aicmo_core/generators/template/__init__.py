@@ -2,7 +2,7 @@
 
 It needs no network and no model, so it is the embedded default and the last link of every chain.
 The text is built from sentence, bullet and table-cell templates filled with the brief (brand,
-industry, audience, goal, voice, ...) and the section's own vocabulary (its label, description and
+industry, audience, goal, voice, ...) and the section's own vocabulary (its label and
 required sub-headings). Every choice is drawn from a generator seeded with a stable hash of the pack,
 the section, the brief, the mode and the attempt, so the same request always gives the same text.
 

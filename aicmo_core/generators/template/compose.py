@@ -16,7 +16,7 @@ from aicmo_core.generators.template.groups import Group
 from aicmo_core.generators.template.headings import label_line
 from aicmo_core.generators.template.patterns import WORD_CHAR_RE, has_words
 from aicmo_core.generators.template.tables import write_table
-from aicmo_core.generators.template.vocabulary import INTRO, INTRO_DESCRIPTION, INTRO_GOAL, MAX_SENTENCES_PER_PARAGRAPH
+from aicmo_core.generators.template.vocabulary import INTRO, INTRO_GOAL, MAX_SENTENCES_PER_PARAGRAPH
 from aicmo_core.generators.template.writer import Writer
 
 
@@ -50,7 +50,7 @@ def compose(
         if group.heading is None and writer_text is None and not group.paragraphs:
             slots = writer.slots()
             first = fill_template(writer.rng.choice(INTRO), slots)
-            second = fill_template(INTRO_DESCRIPTION, slots) or fill_template(writer.rng.choice(INTRO_GOAL), slots)
+            second = fill_template(writer.rng.choice(INTRO_GOAL), slots)
             paragraph = [s for s in (first, second) if s is not None and writer.fresh(s)]
             for sentence in paragraph:
                 writer.used_keys.add(line_key(sentence))

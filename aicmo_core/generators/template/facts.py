@@ -44,7 +44,7 @@ def _camel(text: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[^\W_]+", text))
 
 
-def build_facts(brief: Brief, allowed: Callable[[str], bool], description: str) -> Facts:
+def build_facts(brief: Brief, allowed: Callable[[str], bool]) -> Facts:
     def clean(key: str) -> str:
         text = " ".join(MARKUP_RE.sub(" ", brief.get(key)).split()).strip(" ,;:-–—")
         text = text.rstrip(".")
@@ -82,9 +82,6 @@ def build_facts(brief: Brief, allowed: Callable[[str], bool], description: str) 
     elif industry:
         slots["campaign_tag"] = "#" + _camel(industry) + "Moments"
     slots.update({key: value for key, value in extras.items() if value})
-    description = " ".join(MARKUP_RE.sub(" ", description).split()).rstrip(".")
-    if description and allowed(description):
-        slots["description"] = description[0].lower() + description[1:] if description[:2].istitle() else description
     return Facts(slots, known)
 
 

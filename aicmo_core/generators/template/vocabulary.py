@@ -23,7 +23,6 @@ INTRO_GOAL = (
     "Every step in it is judged against one goal: {goal_full}.",
     "Each choice here serves the primary goal: {goal_full}.",
 )
-INTRO_DESCRIPTION = "In short, it covers {description}."
 
 GENERAL_SENTENCES = (
     "For {brand}, the priority is to earn the trust of {audience} before asking for a sale.",

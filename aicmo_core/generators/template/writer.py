@@ -69,7 +69,9 @@ class Writer:
         self.rng = random.Random(_seed(request))
         self._forbidden = [phrase_pattern(p, whole_words=True) for p in self.section.forbidden_substrings]
         self._forbidden += [re.compile(p) for p in self.section.forbidden_regex]
-        self.facts = build_facts(request.brief, self.allowed, self.section.description)
+        # The section's description says what the section is for: a brief to the writer, not text for
+        # the client (echoed, it read as a sentence about the report).
+        self.facts = build_facts(request.brief, self.allowed)
         self.label_topic = as_topic(self.section.label)
         self._slots = {**self.facts.slots, "label": self.label_topic}
         self.used_keys: set[str] = set()

@@ -54,7 +54,7 @@ def register(server: AicmoLanguageServer) -> None:
     async def code_actions(ls: AicmoLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
         result = await ls.current_result(uri)
-        if result is None or result.pack is None:
+        if result is None or (result.pack is None and result.detection is None):
             return None
         version = ls.workspace.get_text_document(uri).version
         only = [str(kind) for kind in params.context.only] if params.context.only else None

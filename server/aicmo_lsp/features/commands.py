@@ -18,7 +18,8 @@ from lsprotocol import types
 from aicmo_core.check import CheckOptions, SectionResult
 from aicmo_core.decisions import stats_text
 from aicmo_core.generators.base import Mode
-from aicmo_core.reports import compose_report, set_pack_edit
+from aicmo_core.reports import compose_report
+from aicmo_core.rewrite import set_pack_edit
 from aicmo_core.rules import RULES
 from aicmo_core.runner import SectionChoice, decision_records, new_report_tasks
 from aicmo_core.summary import lens_title

@@ -6,10 +6,12 @@ Payload (documented in docs/lsp.md)::
      "status": "PASS" | "PASS_WITH_WARNINGS" | "FAIL" | "SKIPPED" | "CLOSED",
      "sections": {"total": int, "passed": int, "warned": int, "failed": int, "missing": int, "unknown": int},
      "errors": int, "warnings": int,
-     "failing": [{"section": str, "label": str, "line": int, "errors": int}]}
+     "failing": [{"section": str, "label": str, "line": int, "errors": int}],
+     "suggestion": {"pack": str, "label": str, "found": int, "total": int} | None}
 
 ``failing`` lists the sections that fail, in document order, with the 0-based line of their heading,
-so a status bar can offer to jump to each.
+so a status bar can offer to jump to each. ``suggestion`` is the pack a document that names none
+looks like (its headings cover ``found`` of the pack's ``total`` sections), else None.
 """
 
 from __future__ import annotations
@@ -25,6 +27,17 @@ from aicmo_lsp.protocol import STATUS_NOTIFICATION
 
 def status_payload(uri: str, version: int | None, result: ReportResult | None, closed: bool = False) -> dict[str, Any]:
     if result is None or result.pack is None:
+        detection = result.detection if result is not None else None
+        suggestion = (
+            {
+                "pack": detection.pack.key,
+                "label": detection.pack.label,
+                "found": detection.found,
+                "total": detection.total,
+            }
+            if detection is not None
+            else None
+        )
         return {
             "uri": uri,
             "version": version,
@@ -35,6 +48,7 @@ def status_payload(uri: str, version: int | None, result: ReportResult | None, c
             "errors": result.errors if result is not None else 0,
             "warnings": result.warnings if result is not None else 0,
             "failing": [],
+            "suggestion": suggestion,
         }
     counts = status_counts(result)
     return {
@@ -53,6 +67,7 @@ def status_payload(uri: str, version: int | None, result: ReportResult | None, c
         },
         "errors": result.errors,
         "warnings": result.warnings,
+        "suggestion": None,
         "failing": [
             {
                 "section": r.section.id,
