@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from aicmo_core.benchmarks.loader import builtin_benchmark_dir, load_packs  # noqa: E402
+from aicmo_core.benchmarks.models import Pack  # noqa: E402
 from aicmo_core.detection import detect_pack  # noqa: E402
 from aicmo_core.document.model import build_sections, clear_caches, parse_document  # noqa: E402
 
@@ -63,35 +64,42 @@ def timed(run: Callable[[], object], rounds: int) -> list[float]:
     return times
 
 
+def row(lines: int, rounds: int, markdown: MarkdownIt, packs: dict[str, Pack]) -> str:
+    """One table row: a report of about ``lines`` lines, its parse and its matching."""
+    pack = packs[PACK_KEY]
+    text = report(lines)
+    doc = parse_document(text)
+    floor = timed(lambda: markdown.parse(text), rounds)
+
+    def cold() -> object:
+        clear_caches()
+        return build_sections(doc, pack)
+
+    cold_times = timed(cold, rounds)
+    build_sections(doc, pack)
+    warm_times = timed(lambda: build_sections(doc, pack), rounds)
+    detect_times = timed(lambda: detect_pack(doc, packs), rounds)
+    f, w, d = statistics.median(floor), statistics.median(warm_times), statistics.median(detect_times)
+    return (
+        f"| {lines} | {len(doc.headings)} | {f:.1f} | {statistics.median(cold_times):.1f} | {w:.1f} | "
+        f"{w / f:.2f} | {d:.1f} | {d / f:.2f} |"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     rounds = 3 if args.quick else 15
-    packs = load_packs([builtin_benchmark_dir()], include_builtin=False).packs
-    pack = packs[PACK_KEY]
+    packs = dict(load_packs([builtin_benchmark_dir()], include_builtin=False).packs)
     markdown = MarkdownIt("commonmark").enable("table")
     print(f"# {platform.processor() or platform.machine()}, Python {platform.python_version()}")
-    print("| lines | headings | floor ms | cold match ms | warm match ms | warm/floor | detect (10 packs) ms | detect/floor |")
+    print(
+        "| lines | headings | floor ms | cold match ms | warm match ms | warm/floor | detect (10 packs) ms | detect/floor |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for lines in (1000,) if args.quick else (1000, 5000):
-        text = report(lines)
-        doc = parse_document(text)
-        floor = timed(lambda: markdown.parse(text), rounds)
-
-        def cold() -> object:
-            clear_caches()
-            return build_sections(doc, pack)
-
-        cold_times = timed(cold, rounds)
-        build_sections(doc, pack)
-        warm_times = timed(lambda: build_sections(doc, pack), rounds)
-        detect_times = timed(lambda: detect_pack(doc, packs), rounds)
-        f, w, d = statistics.median(floor), statistics.median(warm_times), statistics.median(detect_times)
-        print(
-            f"| {lines} | {len(doc.headings)} | {f:.1f} | {statistics.median(cold_times):.1f} | {w:.1f} | "
-            f"{w / f:.2f} | {d:.1f} | {d / f:.2f} |"
-        )
+        print(row(lines, rounds, markdown, packs))
     return 0
 
 

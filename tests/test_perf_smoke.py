@@ -32,3 +32,10 @@ def test_bench_generate_quick_prints_its_table() -> None:
     result = quick("bench_generate.py")
     assert result.returncode == 0, result.stderr
     assert "| concurrency | failing sections | runs | answer delay ms | command→edit ms |" in result.stdout
+
+
+def test_bench_matching_quick_prints_its_table() -> None:
+    result = quick("bench_matching.py")
+    assert result.returncode == 0, result.stderr
+    assert "| lines | headings | floor ms | cold match ms | warm match ms |" in result.stdout
+    assert "\n| 1000 | " in result.stdout
