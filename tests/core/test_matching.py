@@ -141,7 +141,12 @@ def test_a_file_that_is_no_report_gets_no_pack(text: str) -> None:
 
 
 def test_the_tiers_of_one_family_are_told_apart_by_how_many_of_their_sections_are_present() -> None:
-    for key in ("strategy_campaign_basic", "strategy_campaign_standard", "strategy_campaign_premium"):
+    for key in (
+        "strategy_campaign_basic",
+        "strategy_campaign_standard",
+        "strategy_campaign_premium",
+        "strategy_campaign_enterprise",
+    ):
         labels = [section.label for section in PACKS.packs[key].sections]
         detection = detect_pack(parse_document("".join(f"## {label}\n\nText.\n\n" for label in labels)), PACKS.packs)
         assert detection is not None and detection.pack.key == key
@@ -175,3 +180,24 @@ def quadratic_longest_increasing(values: list[int]) -> list[int]:
 @given(st.lists(st.integers(min_value=0, max_value=12), max_size=40))
 def test_the_chain_of_anchors_is_the_earliest_longest_increasing_run(values: list[int]) -> None:
     assert longest_increasing(values) == quadratic_longest_increasing(values)
+
+
+GOLDENS = Path(__file__).parent.parent / "fixtures" / "goldens"
+
+
+@pytest.mark.parametrize(
+    ("name", "pack"),
+    [
+        ("brand_turnaround_furniture.md", "brand_turnaround_lab"),
+        ("full_funnel_growth_suite_saas.md", "full_funnel_growth_suite"),
+        ("launch_gtm_consumer_electronics.md", "launch_gtm_pack"),
+        ("quick_social_basic_d2c.md", "quick_social_basic"),
+        ("retention_crm_coffee.md", "retention_crm_booster"),
+    ],
+)
+def test_real_reports_without_front_matter_are_detected_as_their_pack(name: str, pack: str) -> None:
+    """The original system's reports name no pack. The Strategy + Campaign ones are left out: each
+    carries sections of other tiers (an executive summary, a budget) and fits a higher tier as well
+    as its own; the performance audit's channel review is one section written three times."""
+    detection = detect_pack(parse_document((GOLDENS / name).read_text(encoding="utf-8")), PACKS.packs)
+    assert detection is not None and detection.pack.key == pack
