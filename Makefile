@@ -77,4 +77,4 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
-	rm -rf $(EXT)/node_modules $(EXT)/out $(EXT)/bundled $(EXT)/generated $(EXT)/*.vsix
+	rm -rf $(EXT)/node_modules $(EXT)/out $(EXT)/bundled $(EXT)/generated $(EXT)/*.vsix tests/mdx/reference/node_modules

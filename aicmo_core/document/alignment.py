@@ -59,10 +59,12 @@ class HeadingInput:
 
 
 def anchor_matches(
-    matcher: SectionMatcher, headings: Sequence[HeadingInput], explicit: Mapping[int, str]
+    matcher: SectionMatcher, headings: Sequence[HeadingInput], explicit: Mapping[int, str], *, direct: bool = False
 ) -> list[HeadingMatch | None]:
     """Step 1: explicit comments, then exact names in document order, then similar names from the
-    highest score down. None where no strong evidence names a section."""
+    highest score down. None where no strong evidence names a section. With ``direct``, similar
+    names count only by their own words, not through related terms (the evidence that decides a
+    report's section level: a sub-heading in other words must not outvote the sections)."""
     pack = matcher.pack
     known = {section.id: section.label for section in pack.sections}
     results: list[HeadingMatch | None] = [None] * len(headings)
@@ -94,7 +96,11 @@ def anchor_matches(
     pending: list[tuple[float, int, list[Lexical]]] = []
     for index, heading in enumerate(headings):
         if results[index] is None:
-            strong = [lexical for lexical in matcher.ranked(heading.normalized) if lexical.strong]
+            strong = [
+                lexical
+                for lexical in matcher.ranked(heading.normalized)
+                if lexical.strong and (lexical.score.direct or not direct)
+            ]
             if strong:
                 pending.append((-strong[0].score.recall, index, strong))
     for _, index, strong in sorted(pending, key=lambda item: (item[0], item[1])):

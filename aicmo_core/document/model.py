@@ -362,7 +362,7 @@ def build_sections(
     headings = doc.headings
     explicit = explicit_section_ids(doc, headings)
     inputs = [HeadingInput(h.text, normalize_heading(h.text)) for h in headings]
-    strong = anchor_matches(matcher, inputs, explicit)
+    strong = anchor_matches(matcher, inputs, explicit, direct=True)
     level = detect_section_level(headings, [m.section_id if m is not None else None for m in strong])
     sections: list[Section] = []
     if level is None:
