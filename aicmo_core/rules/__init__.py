@@ -24,6 +24,7 @@ from aicmo_core.rules import (  # noqa: F401  (imported to register)
     required_substrings,
     forbidden_substrings,
     forbidden_regex,
+    placeholder,
     max_avg_sentence_length,
     max_repeated_line_ratio,
     format,

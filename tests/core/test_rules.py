@@ -121,6 +121,17 @@ SECTION_CASES = [
             ((5, 43, 5, 53), "AIC143", r"text matches forbidden pattern '\\d+x growth': '10x growth'"),
         ],
     ),
+    # placeholder (every section, no benchmark field): bracketed requests, capital markers, unfilled
+    # figures; "todo" in prose and a Markdown link are no placeholders.
+    ("placeholder_pass.md", []),
+    (
+        "placeholder_fail.md",
+        [
+            ((5, 9, 5, 12), "AIC144", "placeholder 'XX%': write the real content"),
+            ((5, 16, 5, 29), "AIC144", "placeholder '[Insert date]': write the real content"),
+            ((5, 31, 5, 35), "AIC144", "placeholder 'TODO': write the real content"),
+        ],
+    ),
     # max_repeated_line_ratio 0.25: one repeat in four lines is 25% (passes), in three is 33%.
     ("repeats_pass.md", []),
     (
@@ -405,4 +416,13 @@ def test_a_report_rule_that_raises_is_one_internal_error_on_line_0(monkeypatch: 
     result = check("order.md")
     assert triples_of(result, ignore=["missing_section"]) == [
         ((0, 0, 0, 3), "AIC900", "rule section_order failed: RuntimeError: boom")
+    ]
+
+
+def test_a_placeholder_is_reported_in_a_section_of_no_pack_too() -> None:
+    text = "---\npack: rules_lab\n---\n## Word Count\n\nSales up forty percent by May.\n\n## Appendix\n\nBudget: TBD.\n"
+    result = check_text(text, "report.md", WORKSPACE.options_for(FIXTURES / "report.md")[0])
+    assert [(f.span.start.line, f.code, f.message) for f in result.findings if f.rule != "missing_section"] == [
+        (7, "AIC002", "'Appendix' is not a section of Rules Lab"),
+        (9, "AIC144", "placeholder 'TBD': write the real content"),
     ]

@@ -126,3 +126,13 @@ def test_outline_problem_allows_deeper_headings() -> None:
         outline_problem("# Title\n\nText.", level=2)
         == "the text has a heading at the section's level or above ('Title')"
     )
+
+
+def test_an_answer_with_a_placeholder_is_rejected_and_retried_with_it_named() -> None:
+    with_placeholder = PASSING.replace("Grow repeat orders.", "Grow repeat orders by [Insert KPI target here].")
+    model = Scripted("model", [with_placeholder, PASSING])
+    outcome = run(request(), model)
+    assert outcome.quality is Quality.PASSED_AFTER_RETRY
+    assert [(f.code, f.message) for f in model.requests[1].failures] == [
+        ("AIC144", "placeholder '[Insert KPI target here]': write the real content")
+    ]

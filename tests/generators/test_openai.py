@@ -395,6 +395,7 @@ def test_constraints_spell_out_every_benchmark_field() -> None:
         '- Required phrases, each verbatim at least once: "Education".',
         '- Forbidden phrases, in any letter case: "same as above".',
         "- Forbidden patterns (Python regular expressions; no text may match): `(?i)just wing it`.",
+        "- Placeholders: none. No [Insert ...], [TBD], TODO, XX%, ??? or lorem ipsum: write the real content.",
         "- Sentences: at most 28 words on average.",
         "- Repetition: at most 50% of lines may repeat an earlier line word for word.",
         "- Format: include a Markdown table (a header row, a `|---|` delimiter row, then rows).",
