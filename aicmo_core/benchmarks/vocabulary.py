@@ -10,8 +10,10 @@ from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
-from aicmo_core.benchmarks.loader import builtin_benchmark_dir, read_benchmark_file
+from aicmo_core.benchmarks.loader import builtin_benchmark_dir
 from aicmo_core.errors import BenchmarkError, Problem
 
 VOCABULARY_FILE = "vocabulary/related_terms.yaml"
@@ -34,9 +36,14 @@ class Vocabulary(BaseModel):
 def builtin_vocabulary() -> Vocabulary:
     """The vocabulary shipped with aicmo; an installation missing it is broken, which is an error."""
     path = builtin_benchmark_dir() / VOCABULARY_FILE
-    loaded = read_benchmark_file(path)
     try:
-        return Vocabulary.model_validate(loaded.data)
+        # The safe loader, a sixth of the time of the positions-keeping one: the file ships with
+        # aicmo and a problem in it is a broken installation, reported by file alone.
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
+        raise BenchmarkError([Problem(path, f"cannot read the vocabulary: {exc}")]) from None
+    try:
+        return Vocabulary.model_validate(data)
     except ValidationError as exc:
         raise BenchmarkError(
             [Problem(path, f"invalid vocabulary: {exc.errors(include_url=False)[0]['msg']}")]
