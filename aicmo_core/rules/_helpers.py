@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from aicmo_core.rules.registry import HoverRow
+
 
 def bound_text(low: int, high: int | None, unit: str = "") -> str:
     """``"280-400"`` or ``"at least 5"``, for messages."""
@@ -22,6 +24,12 @@ def hover_bound(low: float, high: float | None) -> str:
 
 def within(value: float, low: float, high: float | None) -> bool:
     return value >= low and (high is None or value <= high)
+
+
+def range_row(label: str, value: int, low: int, high: int | None) -> HoverRow:
+    """The hover row of a counted measure and its range (the ``min_`` rule's: its ``max_`` twin has
+    none of its own)."""
+    return HoverRow(label, str(value), hover_bound(low, high), within(value, low, high))
 
 
 def prompt_range(low: int, high: int | None, noun: str = "") -> str:

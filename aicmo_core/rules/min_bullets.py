@@ -5,15 +5,12 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import bound_text, hover_bound, plural, prompt_range, within
+from aicmo_core.rules._helpers import bound_text, plural, prompt_range, range_row
 from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
 def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow:
-    """The bullets row covers the whole range: ``max_bullets`` has no row of its own."""
-    bullets = section.metrics.bullets
-    low, high = benchmark.min_bullets, benchmark.max_bullets
-    return HoverRow("bullets", str(bullets), hover_bound(low, high), within(bullets, low, high))
+    return range_row("bullets", section.metrics.bullets, benchmark.min_bullets, benchmark.max_bullets)
 
 
 def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:

@@ -5,15 +5,12 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import bound_text, hover_bound, plural, prompt_range, within
+from aicmo_core.rules._helpers import bound_text, plural, prompt_range, range_row
 from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
 def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow:
-    """The sub-headings row covers the whole range: ``max_headings`` has no row of its own."""
-    headings = section.metrics.headings
-    low, high = benchmark.min_headings, benchmark.max_headings
-    return HoverRow("sub-headings", str(headings), hover_bound(low, high), within(headings, low, high))
+    return range_row("sub-headings", section.metrics.headings, benchmark.min_headings, benchmark.max_headings)
 
 
 def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:

@@ -5,15 +5,12 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import bound_text, hover_bound, plural, prompt_range, within
+from aicmo_core.rules._helpers import bound_text, plural, prompt_range, range_row
 from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
 def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow:
-    """The words row covers the whole range: ``max_words`` has no row of its own."""
-    words = section.metrics.words
-    low, high = benchmark.min_words, benchmark.max_words
-    return HoverRow("words", str(words), hover_bound(low, high), within(words, low, high))
+    return range_row("words", section.metrics.words, benchmark.min_words, benchmark.max_words)
 
 
 def _states(benchmark: SectionBenchmark, sub_heading: str) -> str:
