@@ -10,6 +10,7 @@ caller can cancel a slow model call by cancelling its task.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.generators import defaults
+from aicmo_core.writer_facts import Fact
 
 # Front matter fields that describe the client; any other scalar field the writer adds is kept too.
 BRIEF_FIELDS = ("brand", "industry", "audience", "goal", "voice", "product", "market", "offer", "timeline")
@@ -27,7 +29,8 @@ _NOT_BRIEF = frozenset({"pack", "aicmo", "title", "layout", "tags", "draft"})
 class Mode(str, Enum):
     """What the writer asked for."""
 
-    REGENERATE = "regenerate"  # write the section anew
+    REGENERATE = "regenerate"  # write the section anew, keeping the facts of the writer's text
+    SCRATCH = "scratch"  # write the section anew from the brief alone: the writer's text is discarded
     EXPAND = "expand"  # keep every sentence the writer wrote, in order, and add to them
     FIX = "fix"  # change only what the failures name
 
@@ -60,20 +63,40 @@ class Brief:
     """The client's brief from the report's front matter: brand, industry, audience, goal, voice, ..."""
 
     fields: Mapping[str, str] = field(default_factory=dict)
+    lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # channels, competitors, ...
 
     @classmethod
     def from_front_matter(cls, data: Mapping[str, Any]) -> Brief:
+        """Scalar fields as text; a list of scalars (``channels: [LinkedIn, email]``) as a list."""
         fields: dict[str, str] = {}
+        lists: dict[str, tuple[str, ...]] = {}
         for key, value in data.items():
-            if str(key).lower() in _NOT_BRIEF or isinstance(value, (dict, list)) or value is None:
+            name = str(key).lower()
+            if name in _NOT_BRIEF or value is None or isinstance(value, dict):
+                continue
+            if isinstance(value, list):
+                items = tuple(str(item).strip() for item in value if isinstance(item, str | int | float))
+                if any(items):
+                    lists[name] = tuple(item for item in items if item)
                 continue
             text = str(value).strip()
             if text:
-                fields[str(key).lower()] = text
-        return cls(fields)
+                fields[name] = text
+        return cls(fields, lists)
 
     def get(self, key: str, default: str = "") -> str:
         return self.fields.get(key, default)
+
+    def items(self, key: str) -> tuple[str, ...]:
+        """A list field: given as a list, or as text separated by commas, semicolons or "and"."""
+        if key in self.lists:
+            return self.lists[key]
+        text = self.fields.get(key, "")
+        return tuple(part.strip() for part in re.split(r"\s*(?:[,;/]|\band\b)\s*", text) if part.strip())
+
+    def merged(self, other: Brief) -> Brief:
+        """This brief with the fields and lists it lacks taken from ``other``."""
+        return Brief({**other.fields, **self.fields}, {**other.lists, **self.lists})
 
     @property
     def brand(self) -> str:
@@ -116,6 +139,8 @@ class GenerationRequest:
     before: Neighbour | None = None
     after: Neighbour | None = None
     failures: tuple[Failure, ...] = ()  # on a retry: what the last attempt failed; else the current ones
+    facts: tuple[Fact, ...] = ()  # the writer's facts the new text must keep (see aicmo_core.writer_facts)
+    report: tuple[Neighbour, ...] = ()  # the report's other sections as they stand, in order
     attempt: int = 1
     target_words: int | None = None  # for expand: the word count to reach
     mdx: bool = False
@@ -136,9 +161,16 @@ class Generation:
 
 
 class Generator(Protocol):
-    """Writes one section body. Raise :class:`GenerationError` for a failure with a known reason."""
+    """Writes one section body. Raise :class:`GenerationError` for a failure with a known reason.
+
+    ``model`` names the model behind the generator (``gpt-4o-mini``), None when there is none (the
+    ``template`` generator): it is kept in the trace and the decision log, never a secret.
+    """
 
     name: str
+
+    @property
+    def model(self) -> str | None: ...
 
     async def generate(self, request: GenerationRequest) -> Generation: ...
 

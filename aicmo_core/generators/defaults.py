@@ -17,3 +17,19 @@ ON_EXHAUSTED: Final[Literal["provisional", "no_change"]] = "provisional"
 TOKEN_BUDGET: Final = 8000  # estimated tokens of one prompt
 CONCURRENCY: Final = 3  # sections written at the same time
 TEMPERATURE: Final = 0.4
+# The brief fields a model is told (others in front matter never leave the machine).
+BRIEF_FIELDS: Final = (
+    "brand",
+    "client",
+    "industry",
+    "audience",
+    "goal",
+    "voice",
+    "product",
+    "offer",
+    "market",
+    "timeline",
+    "budget",
+    "channels",
+    "competitors",
+)

@@ -37,6 +37,7 @@ class TemplateGenerator:
     """Writes section bodies from templates; never fails, never calls out."""
 
     name = "template"
+    model: str | None = None  # no model behind it
 
     async def generate(self, request: GenerationRequest) -> Generation:
         return Generation(write_section(request))
@@ -50,7 +51,7 @@ def _create(settings: GeneratorSettings) -> TemplateGenerator:
 def write_section(request: GenerationRequest) -> str:
     """The body the template generator writes for ``request`` (a pure function of the request)."""
     writer = Writer(request)
-    if request.mode is Mode.REGENERATE or not request.current_body.strip():
+    if request.mode in (Mode.REGENERATE, Mode.SCRATCH) or not request.current_body.strip():
         return regenerate(writer)
     if request.mode is Mode.EXPAND:
         return expand(writer)

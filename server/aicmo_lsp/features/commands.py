@@ -28,7 +28,7 @@ from aicmo_lsp.app import AicmoLanguageServer, uri_to_path
 from aicmo_lsp.convert import workspace_edit
 from aicmo_lsp.settings import Settings
 
-VERBS = {Mode.REGENERATE: "Regenerating", Mode.EXPAND: "Expanding", Mode.FIX: "Fixing"}
+VERBS = {Mode.REGENERATE: "Regenerating", Mode.SCRATCH: "Rewriting", Mode.EXPAND: "Expanding", Mode.FIX: "Fixing"}
 
 
 async def engine_options(ls: AicmoLanguageServer, uri: str) -> CheckOptions:
