@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from aicmo_core.benchmarks.models import Pack
@@ -27,7 +27,14 @@ from aicmo_core.decisions import DecisionLog, DecisionRecord, ReasonCode, run_re
 from aicmo_core.enforce import OnExhausted, Outcome, Policy, default_chain, enforce
 from aicmo_core.findings import Status
 from aicmo_core.generators import defaults
-from aicmo_core.generators.base import GenerationRequest, Generator, GeneratorSettings, Mode, create_generator
+from aicmo_core.generators.base import (
+    GenerationRequest,
+    Generator,
+    GeneratorSettings,
+    Mode,
+    Neighbour,
+    create_generator,
+)
 from aicmo_core.reports import new_report_requests
 from aicmo_core.rewrite import expand_target, generation_request
 
@@ -96,7 +103,7 @@ class SectionChoice:
 
 def generation_modes(section_result: SectionResult) -> list[Mode]:
     """The modes worth offering for a section: none for one that does not fail; ``expand`` only
-    below the minimum length, ``fix`` only where there is text to fix."""
+    below the minimum length, ``fix`` and ``scratch`` (discarding the text) only where there is text."""
     benchmark = section_result.section.benchmark
     if benchmark is None or section_result.status is not Status.FAIL:
         return []
@@ -104,7 +111,7 @@ def generation_modes(section_result: SectionResult) -> list[Mode]:
     if section_result.section.metrics.words < benchmark.min_words:
         modes.append(Mode.EXPAND)
     if section_result.section.metrics.words > 0:
-        modes.append(Mode.FIX)
+        modes += [Mode.FIX, Mode.SCRATCH]
     return modes
 
 
@@ -163,6 +170,24 @@ async def run_tasks(
         return outcome
 
     return list(await asyncio.gather(*(one(task) for task in tasks)))
+
+
+async def run_in_order(
+    tasks: Sequence[SectionTask], chain: Chain, on_finished: Finished | None = None
+) -> list[Outcome]:
+    """Enforce the tasks one after the other, each request carrying the sections written before it
+    (``GenerationRequest.report``): a new report's sections continue each other instead of each
+    being written blind."""
+    outcomes: list[Outcome] = []
+    written: list[Neighbour] = []
+    for done, task in enumerate(tasks, start=1):
+        request = replace(task.request, report=(*task.request.report, *written))
+        outcome = await enforce(request, chain.generators, chain.policy, heading=task.heading)
+        outcomes.append(outcome)
+        written.append(Neighbour(task.section_id, task.heading or task.label, outcome.body or ""))
+        if on_finished is not None:
+            on_finished(done, task)
+    return outcomes
 
 
 def decision_records(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aicmo_core.benchmarks.models import SectionBenchmark
+from aicmo_core.briefs import prompt_brief
 from aicmo_core.generators import defaults
 from aicmo_core.generators.base import GenerationRequest, Mode
 from aicmo_core.rules import Scope, rules_of
@@ -34,6 +35,9 @@ MESSAGE_OVERHEAD_TOKENS = 4  # role and separators of one chat message
 REPLY_PRIMING_TOKENS = 3  # the start of the assistant's reply
 # A neighbour cut shorter than this says too little to be worth its tokens: drop it instead.
 MIN_NEIGHBOUR_CHARS = 200
+# The opening of each other section of the report the prompt carries, then, when over budget, less.
+WRITTEN_CHARS = 240
+MIN_WRITTEN_CHARS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +87,15 @@ def instructions(request: GenerationRequest) -> str:
         f"- sub-headings are `{sub}` headings (deeper ones may follow); never a heading with fewer than "
         f"{len(sub)} `#`;",
         "- no code fences around the answer, no preamble, no closing remarks, no notes about the task;",
-        "- no placeholders such as [Brand] or 'insert ...': use the brief's facts, or write around a missing one.",
+        "- no placeholders such as [Brand] or 'insert ...': use the brief's facts, or write around a missing one;",
+        "- write about the client, its audience, market and plan, never about the report, the section or this task"
+        " ('In this section...', 'This part of the report...');",
+        "- use only the numbers, names and dates given in the brief and the report: never invent a statistic;",
+        "- keep proper nouns as written in the brief.",
     ]
+    voice = request.brief.get("voice")
+    if voice:
+        lines.append(f"Write in this voice: {voice}.")
     if request.mdx:
         lines.append("- the report is MDX: write plain Markdown, no JSX, no import or export lines.")
     lines.append(f"Task: {task(request)}")
@@ -103,7 +114,14 @@ def task(request: GenerationRequest) -> str:
         return (
             "fix the current text. Change only what the listed failures name and keep everything else exactly as it is."
         )
-    return "write the section anew. Keep the facts of the current text, if any; its wording may change freely."
+    if request.mode is Mode.SCRATCH:
+        return "write the section anew from the brief; the current text is discarded."
+    return (
+        "write the section anew. Keep every fact listed under 'Facts to keep' (each must appear verbatim);"
+        " the wording around them may change freely."
+        if request.facts
+        else "write the section anew. Keep the facts of the current text, if any; its wording may change freely."
+    )
 
 
 def constraints(section: SectionBenchmark, sub_heading: str = "###") -> str:
@@ -113,11 +131,40 @@ def constraints(section: SectionBenchmark, sub_heading: str = "###") -> str:
     return "\n".join(f"- {sentence}" for sentence in stated if sentence)
 
 
-def _brief(request: GenerationRequest) -> str:
-    fields = request.brief.fields
-    if not fields:
+def _brief(request: GenerationRequest, allowed: tuple[str, ...]) -> str:
+    brief = prompt_brief(request.brief, allowed)
+    if not brief.fields and not brief.lists:
         return "(none given: do not invent names, figures or dates)"
-    return "\n".join(f"- {key}: {value}" for key, value in fields.items())
+    lines = [f"- {key}: {value}" for key, value in brief.fields.items()]
+    lines += [f"- {key}: {', '.join(items)}" for key, items in brief.lists.items()]
+    return "\n".join(lines)
+
+
+def _outline(request: GenerationRequest) -> str:
+    """The pack's sections in order, this one marked."""
+    return "\n".join(
+        f"{n}. {s.label}" + ("  <- this section" if s.id == request.section.id else "")
+        for n, s in enumerate(request.pack.sections, start=1)
+    )
+
+
+def _facts(request: GenerationRequest) -> str | None:
+    if not request.facts or request.mode is Mode.SCRATCH:
+        return None
+    items = "\n".join(f"- {fact.text}" for fact in request.facts)
+    return f"## Facts to keep (from the current text; each must appear in your answer, verbatim)\n{items}"
+
+
+def _written(request: GenerationRequest, limit: int | None) -> str | None:
+    """The report's other sections, each its heading and its opening, so the section continues the
+    report instead of repeating it. None when there are none or they were dropped to fit."""
+    if limit is None or not request.report:
+        return None
+    items = []
+    for neighbour in request.report:
+        opening = _cut_words(" ".join(neighbour.body.split()), limit, keep="head") if neighbour.body.strip() else ""
+        items.append(f'- "{neighbour.heading}": {opening or "(empty)"}')
+    return "## The report so far (do not repeat what it says)\n" + "\n".join(items)
 
 
 def _failures(request: GenerationRequest) -> str | None:
@@ -156,16 +203,34 @@ def trim_middle(text: str, limit: int) -> str:
 # ------------------------------------------------------------------------------------ the assembly
 
 
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    """How much of the optional context a prompt carries."""
+
+    current: str
+    neighbours: int | None  # characters of each neighbour, None: left out
+    written: int | None  # characters of each other section's opening, None: left out
+    trimmed: tuple[str, ...]
+
+
 def _user_message(
-    request: GenerationRequest, current: str, before: str | None, after: str | None, sub_heading: str
+    request: GenerationRequest, cut: _Cut, before: str | None, after: str | None, allowed: tuple[str, ...]
 ) -> str:
     section = request.section
     parts = [f'## Section\n"{section.label}" (id `{section.id}`) of the report type "{request.pack.label}".']
     if section.description:
         parts[0] += f"\nPurpose: {section.description}"
-    parts.append(f"## Constraints\n{constraints(section, sub_heading)}")
-    parts.append(f"## Brief\n{_brief(request)}")
-    parts.append(f"## Current text\n<current_text>\n{current or '(empty)'}\n</current_text>")
+    parts.append(f"## The report's sections\n{_outline(request)}")
+    parts.append(f"## Constraints\n{constraints(section, request.sub_heading)}")
+    parts.append(f"## Brief\n{_brief(request, allowed)}")
+    facts = _facts(request)
+    if facts:
+        parts.append(facts)
+    current = "(discarded: write from the brief)" if request.mode is Mode.SCRATCH else (cut.current or "(empty)")
+    parts.append(f"## Current text\n<current_text>\n{current}\n</current_text>")
+    written = _written(request, cut.written)
+    if written:
+        parts.append(written)
     if before is not None and request.before is not None:
         parts.append(f'## The section before: "{request.before.heading}"\n<before>\n{before}\n</before>')
     if after is not None and request.after is not None:
@@ -176,45 +241,68 @@ def _user_message(
     return "\n\n".join(parts)
 
 
-def build_prompt(request: GenerationRequest, token_budget: int = defaults.TOKEN_BUDGET) -> Prompt:
+def build_prompt(
+    request: GenerationRequest,
+    token_budget: int = defaults.TOKEN_BUDGET,
+    brief_fields: tuple[str, ...] = defaults.BRIEF_FIELDS,
+) -> Prompt:
     """The messages for ``request``, cut to ``token_budget`` estimated tokens as the module explains."""
     system = Message("system", instructions(request))
     current_full = request.current_body.strip()
     before_full = request.before.body.strip() if request.before is not None else None
     after_full = request.after.body.strip() if request.after is not None else None
 
-    def render(current: str, neighbour_limit: int | None, trimmed: tuple[str, ...]) -> Prompt:
-        if neighbour_limit is None:
-            before, after = None, None
-        else:
-            before = _cut_words(before_full, neighbour_limit, keep="tail") if before_full is not None else None
-            after = _cut_words(after_full, neighbour_limit, keep="head") if after_full is not None else None
-        user = Message("user", _user_message(request, current, before, after, request.sub_heading))
+    def render(cut: _Cut) -> Prompt:
+        before, after = None, None
+        if cut.neighbours is not None:
+            before = _cut_words(before_full, cut.neighbours, keep="tail") if before_full is not None else None
+            after = _cut_words(after_full, cut.neighbours, keep="head") if after_full is not None else None
+        user = Message("user", _user_message(request, cut, before, after, brief_fields))
         messages = (system, user)
-        return Prompt(messages, estimate_messages(messages), trimmed)
+        return Prompt(messages, estimate_messages(messages), cut.trimmed)
 
     longest_neighbour = max(len(before_full or ""), len(after_full or ""))
-    prompt = render(current_full, longest_neighbour, ())
-    if prompt.estimated_tokens <= token_budget:
+    for written, trimmed in ((WRITTEN_CHARS, ()), (MIN_WRITTEN_CHARS, ("report shortened",))):
+        prompt = render(_Cut(current_full, longest_neighbour, written, trimmed))
+        if prompt.estimated_tokens <= token_budget:
+            return prompt
+    dropped_report: tuple[str, ...] = ("report dropped",) if request.report else ()
+    has_neighbours = before_full is not None or after_full is not None
+    return _fit_without_report(render, current_full, (longest_neighbour, has_neighbours), dropped_report, token_budget)
+
+
+def _fit_without_report(
+    render: Callable[[_Cut], Prompt],
+    current: str,
+    neighbours: tuple[int, bool],
+    dropped: tuple[str, ...],
+    budget: int,
+) -> Prompt:
+    """The report's other sections left out: the neighbours shortened, then dropped, then the middle of
+    the current text left out, only as far as needed. ``neighbours``: the longest neighbour's length
+    and whether there is any."""
+    longest_neighbour, has_neighbours = neighbours
+    prompt = render(_Cut(current, longest_neighbour, None, dropped))
+    if prompt.estimated_tokens <= budget:
         return prompt
     if longest_neighbour > MIN_NEIGHBOUR_CHARS:
         shortened = _largest_fitting(
-            lambda limit: render(current_full, limit, ("neighbours shortened",)),
+            lambda limit: render(_Cut(current, limit, None, (*dropped, "neighbours shortened"))),
             MIN_NEIGHBOUR_CHARS,
             longest_neighbour,
-            token_budget,
+            budget,
         )
         if shortened is not None:
             return shortened
-    dropped: tuple[str, ...] = ("neighbours dropped",) if before_full is not None or after_full is not None else ()
-    prompt = render(current_full, None, dropped)
-    if prompt.estimated_tokens <= token_budget:
+    no_neighbours: tuple[str, ...] = (*dropped, "neighbours dropped") if has_neighbours else dropped
+    prompt = render(_Cut(current, None, None, no_neighbours))
+    if prompt.estimated_tokens <= budget:
         return prompt
-    trimmed = (*dropped, "current text trimmed")
+    trimmed = (*no_neighbours, "current text trimmed")
     fitting = _largest_fitting(
-        lambda limit: render(trim_middle(current_full, limit), None, trimmed), 0, len(current_full), token_budget
+        lambda limit: render(_Cut(trim_middle(current, limit), None, None, trimmed)), 0, len(current), budget
     )
-    return fitting if fitting is not None else render(trim_middle(current_full, 0), None, trimmed)
+    return fitting if fitting is not None else render(_Cut(trim_middle(current, 0), None, None, trimmed))
 
 
 def _largest_fitting(make: Callable[[int], Prompt], low: int, high: int, budget: int) -> Prompt | None:

@@ -54,6 +54,7 @@ async def test_actions_on_a_failing_section(client: LanguageClient, workspace: P
         ("Regenerate section 'Overview'", types.CodeActionKind.QuickFix),
         ("Expand section 'Overview' to 34 words", types.CodeActionKind.QuickFix),
         ("Fix what fails in section 'Overview'", types.CodeActionKind.QuickFix),
+        ("Regenerate section 'Overview' from scratch (discards its text)", types.CodeActionKind.QuickFix),
         ("Fix all aicmo problems that need no model", "source.fixAll.aicmo"),
         ("Regenerate all failing sections", "source.aicmo.regenerateAllFailing"),
     ]

@@ -37,6 +37,8 @@ def generate_command(uri: str, section_result: SectionResult, mode: Mode) -> tup
         title = f"Expand section '{benchmark.label}' to {target} words"
     elif mode is Mode.FIX:
         title = f"Fix what fails in section '{benchmark.label}'"
+    elif mode is Mode.SCRATCH:
+        title = f"Regenerate section '{benchmark.label}' from scratch (discards its text)"
     else:
         title = f"Regenerate section '{benchmark.label}'"
     return title, types.Command(title=title, command=GENERATE_SECTION_COMMAND, arguments=[arguments])

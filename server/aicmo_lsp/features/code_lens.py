@@ -47,7 +47,7 @@ def register(server: AicmoLanguageServer) -> None:
                     )
                 )
             for mode in generation_modes(section_result):
-                if mode is Mode.FIX:
+                if mode in (Mode.FIX, Mode.SCRATCH):
                     continue
                 _, command = generate_command(uri, section_result, mode)
                 command.title = "Regenerate" if mode is Mode.REGENERATE else "Expand"
