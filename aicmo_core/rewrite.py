@@ -6,31 +6,103 @@ from is ``result.doc.text``) and returns :class:`~aicmo_core.edits.TextEdit` obj
 
 from __future__ import annotations
 
+import re
+
+from aicmo_core.briefs import report_brief
 from aicmo_core.check import ReportResult, SectionResult
 from aicmo_core.document.model import ParsedDocument, Section
 from aicmo_core.edits import QuickFix, TextEdit
 from aicmo_core.findings import Finding, Severity
-from aicmo_core.generators.base import Brief, Failure, GenerationRequest, Mode, Neighbour
+from aicmo_core.generators.base import Failure, GenerationRequest, Mode, Neighbour
 from aicmo_core.settle import headings_for_section, marker_edit, sections_for_heading
 from aicmo_core.spans import LineIndex, Position, Span
+from aicmo_core.writer_facts import extract_facts
 
 NEIGHBOUR_CHARS = 4000  # the context builder trims further to its token budget
+REPORT_CHARS = 2000  # of each other section: enough for not repeating it and for the numbers it gives
 
 
 # --------------------------------------------------------------------------- section geometry
+#
+# A section is its heading, its *content* and its *trailer*. The trailer is what ends the section and
+# belongs to the report's layout: the thematic breaks (``---``, ``***``, ``___``) and the comments
+# (``<!-- ... -->``; ``{/* ... */}`` in MDX) after its last line of content, with the blank lines
+# between them. A break counts when the line above it is blank, another break or the heading (a
+# ``---`` right under a line of text underlines a heading); a comment counts when its lines hold
+# nothing but comments. Generated text only ever replaces or extends the content: the trailer, and
+# the blank lines between it and the content, stay as the writer had them. A last line of emphasis
+# alone (``*Prepared by ...*``) is content: it has words, which the section's rules count.
+
+THEMATIC_BREAK_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t\r]*$")
+_COMMENTS_RE = re.compile(r"\A\s*(?:(?:<!--.*?-->|\{\s*/\*.*?\*/\s*\})\s*)+\Z", re.DOTALL)
+_COMMENT_RE = re.compile(r"<!--.*?-->|\{\s*/\*.*?\*/\s*\}", re.DOTALL)
+
+
+def without_layout(text: str) -> str:
+    """``text`` with its thematic-break lines emptied and its comments blanked: the writer's prose
+    and markup, without what only lays the report out."""
+    text = _COMMENT_RE.sub(" ", text)
+    return "\n".join("" if THEMATIC_BREAK_RE.match(line) else line for line in text.split("\n"))
+
+
+def _masked_line(doc: ParsedDocument, line: int) -> str:
+    """The masked text of ``line`` (comments and MDX syntax blanked; same offsets as the text)."""
+    starts = doc.index.line_starts
+    end = starts[line + 1] - 1 if line + 1 < len(starts) else len(doc.text)
+    return doc.pre.masked[starts[line] : end].rstrip("\r")
+
+
+def _layout_start(section: Section, line: int) -> int | None:
+    """The first line of the thematic break or the comments that end on ``line``, or None when
+    ``line`` ends content."""
+    doc = section.doc
+    masked = _masked_line(doc, line)
+    if THEMATIC_BREAK_RE.match(masked):
+        above = line - 1
+        if above < section.body_start:
+            return line
+        text_above = _masked_line(doc, above)
+        return line if not text_above.strip() or THEMATIC_BREAK_RE.match(text_above) else None
+    for first in range(line, section.body_start - 1, -1):
+        if _masked_line(doc, first).strip():  # text that is no comment
+            return None
+        if doc.index.line_text(first).lstrip().startswith(("<!--", "{")):
+            lines = (doc.index.line_text(n) for n in range(first, line + 1))
+            if _COMMENTS_RE.match("\n".join(lines)):
+                return first
+    return None
+
+
+def trailer_start(section: Section) -> int:
+    """The first line of the section's trailer (see above), or ``section.end_line`` when it has none."""
+    index = section.doc.index
+    start = section.end_line
+    line = section.end_line - 1
+    while line >= section.body_start:
+        if not index.line_text(line).strip():
+            line -= 1
+            continue
+        first = _layout_start(section, line)
+        if first is None:
+            break
+        start = first
+        line = first - 1
+    return start
 
 
 def content_end(section: Section) -> int:
-    """The line after the section's last non-blank line (at least the line after its heading)."""
+    """The line after the section's last non-blank line of content, before its trailer (at least the
+    line after its heading)."""
     index = section.doc.index
-    last = section.end_line - 1
+    last = trailer_start(section) - 1
     while last >= section.body_start and not index.line_text(last).strip():
         last -= 1
     return max(last + 1, section.body_start)
 
 
 def body_text(section: Section) -> str:
-    """The section's text under its heading, without the blank lines around it."""
+    """The section's content: its text under its heading, without the blank lines around it and
+    without its trailer."""
     index = section.doc.index
     lines = [index.line_text(n) for n in range(section.body_start, content_end(section))]
     return "\n".join(lines).strip("\n")
@@ -41,7 +113,8 @@ def _line_start_or_end(index: LineIndex, line: int) -> Position:
 
 
 def body_span(section: Section) -> Span:
-    """From the start of the line after the heading to the end of the section's last non-blank line."""
+    """From the start of the line after the heading to the end of the section's last non-blank line
+    of content (before its trailer)."""
     index = section.doc.index
     end_line = content_end(section)
     end = index.line_span(end_line - 1).end if end_line > section.body_start else Position(section.body_start, 0)
@@ -50,13 +123,19 @@ def body_span(section: Section) -> Span:
 
 def replace_body(section: Section, body: str) -> TextEdit:
     """The edit that puts ``body`` under the section's heading, with one blank line before it and the
-    blank lines after the old body kept."""
+    blank lines after the old body and the trailer kept (a section with no content but a trailer gets
+    one blank line between ``body`` and its trailer)."""
     index = section.doc.index
     span = body_span(section)
     text = "\n" + body.strip("\n") + "\n"
+    has_content = content_end(section) > section.body_start
+    trailer = trailer_start(section)
     if section.body_start >= index.line_count:  # a heading on the last line with no line break after it
         text = "\n" + text
-    elif content_end(section) == section.body_start:  # no body yet: keep the line break it ends on
+    elif not has_content and trailer < section.end_line:  # only a trailer: the new text goes above it
+        span = Span(span.start, Position(trailer, 0))
+        text = text + "\n"
+    elif not has_content:  # no body yet: keep the line break it ends on
         text = text + "\n" if content_end(section) < index.line_count else text
     else:
         text = text.removesuffix("\n")
@@ -74,7 +153,8 @@ def generation_request(
     assert result.pack is not None and section.benchmark is not None and result.structure is not None
     sections = result.structure.sections
     position = sections.index(section)
-    front = result.doc.front_matter
+    current = body_text(section)
+    keeps_facts = mode in (Mode.REGENERATE, Mode.FIX, Mode.EXPAND)
     failures = tuple(
         Failure(f.code, f.rule, f.message, dict(f.data))
         for f in section_result.findings
@@ -84,19 +164,21 @@ def generation_request(
         pack=result.pack,
         section=section.benchmark,
         mode=mode,
-        brief=Brief.from_front_matter(front.data if front is not None else {}),
-        current_body=body_text(section),
+        brief=report_brief(result.doc),
+        current_body="" if mode is Mode.SCRATCH else current,
         heading_level=section.heading.level,
         before=_neighbour(sections[position - 1]) if position > 0 else None,
         after=_neighbour(sections[position + 1]) if position + 1 < len(sections) else None,
         failures=failures,
+        facts=tuple(extract_facts(current, mdx=result.doc.mdx)) if keeps_facts else (),
+        report=tuple(_neighbour(other, REPORT_CHARS) for other in sections if other is not section),
         target_words=target_words,
         mdx=result.doc.mdx,
     )
 
 
-def _neighbour(section: Section) -> Neighbour:
-    return Neighbour(section.id, section.heading.title, body_text(section)[:NEIGHBOUR_CHARS])
+def _neighbour(section: Section, limit: int = 0) -> Neighbour:
+    return Neighbour(section.id, section.heading.title, body_text(section)[: limit or NEIGHBOUR_CHARS])
 
 
 def expand_target(section_result: SectionResult) -> int:
@@ -214,6 +296,7 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 
 def _insert_sub_heading(section: Section, heading: str) -> TextEdit:
+    """``### Heading`` after the section's last line of content, so above its trailer."""
     index = section.doc.index
     marker = "#" * min(section.heading.level + 1, 6)
     end = content_end(section)

@@ -34,6 +34,7 @@ _DATE_RE = re.compile(
     rf"\b(?:\d{{1,2}}(?:\s?[-–]\s?\d{{1,2}})?\s+(?:{_MONTHS})\b(?:\s+\d{{4}})?|(?:{_MONTHS})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?\d{{4}}\b|\bQ[1-4](?:\s+\d{{4}})?\b|\b(?:19|20)\d{{2}}\b)",
     re.IGNORECASE,
 )
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK_RE = re.compile(r"\]\(([^)\s]+)\)|(?<![(\w])(https?://[^\s)>\]]+)")
 # A name: capitalised words in a row ("Chapel Allerton", "Kirkgate Market", "Leeds"), or a word with
 # a capital inside ("TikTok", "SaaS"); a single capitalised word only where no sentence starts.
@@ -129,6 +130,17 @@ def _names(line: str) -> list[str]:
     return names
 
 
+def _in_line(line: str) -> list[tuple[int, str, str]]:
+    """(offset, kind, text) of the links, dates, numbers and names of one line."""
+    found = [(m.start(), "link", m.group(1) or m.group(2)) for m in _LINK_RE.finditer(line)]
+    found += [(m.start(), "date", m.group(0)) for m in _DATE_RE.finditer(line)]
+    found += [
+        (m.start(), "number", m.group(0)) for m in _NUMBER_RE.finditer(line) if not _DATE_RE.fullmatch(m.group(0))
+    ]
+    found += [(line.find(name), "name", name) for name in _names(line)]
+    return found
+
+
 def extract_facts(body: str, *, mdx: bool = False) -> list[Fact]:
     """The facts of a section body, in order of appearance, each once."""
     found: dict[str, Fact] = {}
@@ -138,7 +150,13 @@ def extract_facts(body: str, *, mdx: bool = False) -> list[Fact]:
         if key and key not in found and len(key) >= 2:
             found[key] = Fact(kind, text.strip(), key)
 
+    fence: str | None = None
     for line in _prose(body, mdx).split("\n"):
+        opened = _FENCE_RE.match(line)
+        if fence is not None or opened:  # code is no prose: nothing in a fenced block is a fact
+            if opened and (fence is None or opened.group(1).startswith(fence)):
+                fence = None if fence is not None else opened.group(1)[:3]
+            continue
         if not line.strip() or line.lstrip().startswith(("#", "|---", "| ---")):
             continue
         label = _LABEL_RE.match(line)
@@ -147,15 +165,8 @@ def extract_facts(body: str, *, mdx: bool = False) -> list[Fact]:
             if value and len(value.split()) <= 12:
                 add("label", f"{label.group(1).strip()}: {value}", value)
                 continue
-        for match in _LINK_RE.finditer(line):
-            add("link", match.group(1) or match.group(2), match.group(1) or match.group(2))
-        for match in _DATE_RE.finditer(line):
-            add("date", match.group(0), match.group(0))
-        for match in _NUMBER_RE.finditer(line):
-            if not _DATE_RE.fullmatch(match.group(0)):
-                add("number", match.group(0), match.group(0))
-        for name in _names(line):
-            add("name", name, name)
+        for _, kind, text in sorted(_in_line(line)):
+            add(kind, text, text)
     facts = list(found.values())
     # "Allerton" says nothing "Chapel Allerton" does not: keep the longer one.
     return [f for f in facts if not any(g is not f and _contains(g.key, f.key) for g in facts)]
