@@ -22,7 +22,10 @@ from aicmo_core.document.model import parse_document, section_text, standalone_s
 from aicmo_core.document.text import sentence_bounds
 from aicmo_core.findings import Finding, Severity
 from aicmo_core.generators import defaults
+from aicmo_core.generators.answer_checks import model_answer_problem
 from aicmo_core.generators.base import Failure, GenerationError, GenerationRequest, Generator, Mode, Reason
+from aicmo_core.rewrite import without_layout
+from aicmo_core.writer_facts import missing_facts
 
 PROVISIONAL_MARKER = "aicmo:provisional"
 # Failures worth asking the same generator again for; the others go straight to the next generator
@@ -57,24 +60,69 @@ def failures_of(findings: Sequence[Finding]) -> tuple[Failure, ...]:
 
 
 _SPACE_RE = re.compile(r"\s+")
+QUOTE_CHARS = 80  # a sentence named in a message is cut to this many characters
 
 
 def _sentences(body: str) -> list[str]:
-    text = _SPACE_RE.sub(" ", body)
+    """The writer's sentences in ``body``, white space collapsed; thematic breaks and comments are
+    layout, not sentences."""
+    text = _SPACE_RE.sub(" ", without_layout(body))
     return [text[start:end].strip() for start, end in sentence_bounds(text) if text[start:end].strip()]
 
 
-def keeps_sentences(original: str, candidate: str) -> bool:
-    """Whether every sentence of ``original`` appears in ``candidate``, unchanged and in order
-    (white space may differ): what ``expand`` promises the writer."""
-    text = _SPACE_RE.sub(" ", candidate)
+def dropped_sentence(original: str, candidate: str) -> str | None:
+    """The first sentence of ``original`` that ``candidate`` does not have, unchanged and in order
+    (white space, thematic breaks and comments aside), or None when it keeps them all."""
+    text = _SPACE_RE.sub(" ", without_layout(candidate))
     position = 0
     for sentence in _sentences(original):
         found = text.find(sentence, position)
         if found < 0:
-            return False
+            return sentence
         position = found + len(sentence)
-    return True
+    return None
+
+
+def keeps_sentences(original: str, candidate: str) -> bool:
+    """Whether every sentence of ``original`` appears in ``candidate``, unchanged and in order
+    (white space may differ, and thematic breaks and comments may move): what ``expand`` promises
+    the writer."""
+    return dropped_sentence(original, candidate) is None
+
+
+def quote(sentence: str, limit: int = QUOTE_CHARS) -> str:
+    """``sentence`` cut at a word to at most ``limit`` characters, with an ellipsis where it was cut."""
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+def answer_problem(request: GenerationRequest, body: str, *, from_model: bool = False) -> Failure | None:
+    """Why ``body`` may not reach the report whatever the benchmark says, as the failure the retry is
+    told: a heading that would split the section; in ``expand`` a sentence of the writer's dropped or
+    changed; a fact of the writer's text dropped (``regenerate``, ``fix``, ``expand``); and for a
+    model's answer, talk about itself or the report, the prompt echoed, or figures nobody gave it."""
+    problem = outline_problem(body, request.heading_level, request.mdx)
+    if problem is not None:
+        return Failure(Reason.BAD_ANSWER.value, "outline", problem)
+    if request.mode is Mode.EXPAND:
+        dropped = dropped_sentence(request.current_body, body)
+        if dropped is not None:
+            message = f"the expanded text dropped or changed the writer's sentence '{quote(dropped)}'"
+            return Failure(Reason.BAD_ANSWER.value, "keeps_sentences", message, {"sentence": dropped})
+    missing = missing_facts(list(request.facts), body) if request.mode is not Mode.SCRATCH else []
+    if missing:
+        facts = ", ".join(f"'{quote(fact.text)}'" for fact in missing[:6])
+        more = f" (+{len(missing) - 6} more)" if len(missing) > 6 else ""
+        message = f"the text dropped the writer's facts {facts}{more}: write each of them verbatim"
+        return Failure(Reason.BAD_ANSWER.value, "facts_kept", message, {"facts": [f.text for f in missing]})
+    model_problem = model_answer_problem(body, request) if from_model else None
+    if model_problem is not None:
+        return Failure(Reason.BAD_ANSWER.value, "model_answer", model_problem)
+    return None
 
 
 class OnExhausted(str, Enum):
@@ -110,6 +158,7 @@ class Candidate:
     latency_ms: float
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    model: str | None = None  # the generator's model (``gpt-4o-mini``), None for the template generator
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -173,6 +222,7 @@ async def enforce(
     trace: list[Candidate] = []
 
     def keep(candidate: Candidate) -> Candidate:
+        candidate = replace(candidate, model=getattr(generator, "model", None))  # the generator being tried
         trace.append(candidate)
         if on_candidate is not None:
             on_candidate(candidate)
@@ -198,11 +248,11 @@ async def enforce(
                     Candidate(generator.name, attempt, None, (), Reason.EMPTY_ANSWER, "empty answer", latency, *tokens)
                 )
                 continue
-            problem = outline_problem(body, request.heading_level, request.mdx)
-            if problem is None and request.mode is Mode.EXPAND and not keeps_sentences(request.current_body, body):
-                problem = "the expanded text dropped or changed the writer's sentences"
+            problem = answer_problem(request, body, from_model=getattr(generator, "model", None) is not None)
             if problem is not None:
-                keep(Candidate(generator.name, attempt, body, (), Reason.BAD_ANSWER, problem, latency, *tokens))
+                keep(Candidate(generator.name, attempt, body, (), Reason.BAD_ANSWER, problem.message, latency, *tokens))
+                # The retry is told what was wrong, and still what the failures before it named.
+                failures = (problem, *(f for f in failures if f.code != Reason.BAD_ANSWER.value))
                 continue
             findings = tuple(
                 validate_body(request.section, body, heading=heading, level=request.heading_level, mdx=request.mdx)
@@ -273,3 +323,64 @@ def _exhausted(trace: list[Candidate], policy: Policy, current_errors: int) -> O
 def default_chain(api_key: str | None) -> tuple[str, ...]:
     """``openai`` then ``template`` when a key is set, ``template`` alone otherwise."""
     return ("openai", "template") if api_key else ("template",)
+
+
+# What the writer is told about a generator the chain fell back from: a plain phrase per reason, for
+# one attempt and for several ("{who}": "the model", or "the NAME generator" without one).
+_PASSED_OVER: dict[Reason, tuple[str, str]] = {
+    Reason.FAILED_BENCHMARK: ("{who}'s answer failed the benchmark", "{who}'s answers failed the benchmark {times}"),
+    Reason.BAD_ANSWER: ("{who}'s answer could not be used", "{who}'s answers could not be used {times}"),
+    Reason.EMPTY_ANSWER: ("{who}'s answer was empty", "{who}'s answers were empty {times}"),
+    Reason.NO_API_KEY: ("{who} has no API key, or its key was refused", "{who}'s key was refused {times}"),
+    Reason.RATE_LIMITED: ("{who} is rate-limited or out of quota", "{who} was rate-limited {times}"),
+    Reason.TIMED_OUT: ("{who} did not answer in time", "{who} did not answer in time {times}"),
+    Reason.SERVER_ERROR: ("{who}'s server failed to answer", "{who}'s server failed to answer {times}"),
+    Reason.CONNECTION_FAILED: ("{who} could not be reached", "{who} could not be reached {times}"),
+    Reason.UNSUPPORTED: ("{who} refused the request", "{who} refused the request {times}"),
+}
+_TRAILING_PARENTHESES_RE = re.compile(r" \(([^()]*)\)$")
+
+
+def fallback_notice(label: str, outcome: Outcome) -> str | None:
+    """What the writer is told when a later generator of the chain wrote the section (quality
+    ``fallback_used``), or None: who wrote it and why each generator before it was passed over, e.g.
+    ``'Client Overview' was written by the template generator: the model could not be reached (...)``."""
+    accepted = outcome.chosen
+    if outcome.quality is not Quality.FALLBACK_USED or accepted is None:
+        return None
+    passed_over: dict[str, list[Candidate]] = {}
+    for candidate in outcome.trace:
+        if candidate.generator != accepted.generator:
+            passed_over.setdefault(candidate.generator, []).append(candidate)
+    writer = f"the {accepted.generator} generator" + (f" ({accepted.model})" if accepted.model else "")
+    reasons = ", and ".join(_why_passed_over(name, candidates) for name, candidates in passed_over.items())
+    return f"'{label}' was written by {writer}: {reasons}"
+
+
+def _why_passed_over(name: str, candidates: Sequence[Candidate]) -> str:
+    """``the model's answers failed the benchmark twice (212 words; this section needs 280-400)``:
+    one phrase per reason the generator's attempts failed, the detail of the last attempt of each."""
+    who = "the model" if any(c.model for c in candidates) else f"the {name} generator"
+    by_reason: dict[Reason, list[Candidate]] = {}
+    for candidate in candidates:
+        if candidate.reason is not None:
+            by_reason.setdefault(candidate.reason, []).append(candidate)
+    phrases = []
+    for reason, failed in by_reason.items():
+        once, several = _PASSED_OVER[reason]
+        times = "twice" if len(failed) == 2 else f"{len(failed)} times"
+        phrase = (once if len(failed) == 1 else several).format(who=who, times=times)
+        if failed[-1].errors:
+            phrase += f" ({_in_brief(failed[-1].errors)})"
+        elif reason is not Reason.EMPTY_ANSWER and failed[-1].message:  # an empty answer has nothing to add
+            # "could not connect to host (with retries off)" reads as "(could not connect to host, with ...)"
+            detail = _TRAILING_PARENTHESES_RE.sub(r", \1", failed[-1].message)
+            phrase += f" ({detail})"
+        phrases.append(phrase)
+    return ", then ".join(phrases)
+
+
+def _in_brief(errors: Sequence[Finding], shown: int = 3) -> str:
+    """``212 words, needs 280-400; missing sub-heading 'Goal'; +2 more``: the first errors, shortened."""
+    said = [f.message.replace("; this section ", ", ") for f in errors[:shown]]
+    return "; ".join(said + ([f"+{len(errors) - shown} more"] if len(errors) > shown else []))

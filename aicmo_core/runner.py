@@ -52,6 +52,7 @@ class GenerationConfig:
     max_attempts: int = defaults.MAX_ATTEMPTS
     on_exhausted: str = defaults.ON_EXHAUSTED
     token_budget: int = defaults.TOKEN_BUDGET
+    brief_fields: tuple[str, ...] = defaults.BRIEF_FIELDS
     concurrency: int = defaults.CONCURRENCY
 
 
@@ -75,6 +76,7 @@ def build_chain(config: GenerationConfig, api_key: str | None) -> Chain:
         timeout_s=config.timeout_seconds,
         max_retries=config.max_retries,
         token_budget=config.token_budget,
+        brief_fields=config.brief_fields,
     )
     names = config.chain or default_chain(api_key)
     generators = tuple(create_generator(name, settings) for name in names)

@@ -4,25 +4,28 @@ exact exit codes, the file on disk and the decision log afterwards."""
 from __future__ import annotations
 
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support.fake_openai import FakeOpenAI, Reply
 
 REPO = Path(__file__).parent.parent
 FAILING = REPO / "examples" / "failing" / "quick_social_basic.md"
 
 
-def aicmo(*args: str, cwd: Path, data: Path) -> subprocess.CompletedProcess[str]:
+def aicmo(*args: str, cwd: Path, data: Path, key: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "CI": "true", "AICMO_DATA_DIR": str(data)}
     return subprocess.run(
         [sys.executable, "-m", "aicmo_core.cli", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "CI": "true", "AICMO_DATA_DIR": str(data)},
+        env=env | ({"OPENAI_API_KEY": key} if key else {}),
     )
 
 
@@ -119,3 +122,103 @@ def test_new_writes_a_report_that_passes_its_pack(tmp_path: Path) -> None:
     )
     assert again.returncode == 2
     assert again.stderr == "aicmo: plan.md exists; pass --force to overwrite it\n"
+
+
+def with_breaks(text: str) -> str:
+    """``text`` with a ``---`` line, between blank lines, after every section (as many writers lay out
+    their reports)."""
+    head, _, sections = text.partition("\n## ")
+    return head + "\n## " + "\n---\n\n## ".join(sections.split("\n## ")) + "\n---\n"
+
+
+def layout(text: str) -> list[str]:
+    """The thematic breaks and section headings of a report, in order."""
+    return [line for line in text.splitlines() if line == "---" or line.startswith("## ")]
+
+
+def test_fix_keeps_the_breaks_between_sections(report: Path, tmp_path: Path) -> None:
+    original = with_breaks(report.read_text(encoding="utf-8"))
+    report.write_text(original, encoding="utf-8")
+    assert layout(original).count("---") == 9  # the front matter's two, one after each of the 7 sections
+    result = aicmo("fix", report.name, cwd=report.parent, data=tmp_path / "d")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("passed_first_attempt") == 2  # overview and the calendar were rewritten
+    text = report.read_text(encoding="utf-8")
+    assert "In today's digital age" not in text
+    assert layout(text) == layout(original)
+    assert text.count("\n\n---\n\n## ") == original.count("\n\n---\n\n## ") == 6
+    assert text.endswith("\n\n---\n")
+
+
+def test_expand_puts_the_new_text_above_each_sections_break(report: Path, tmp_path: Path) -> None:
+    original = with_breaks(report.read_text(encoding="utf-8"))
+    report.write_text(original, encoding="utf-8")
+    result = aicmo("fix", report.name, "--mode", "expand", cwd=report.parent, data=tmp_path / "d")
+    assert result.returncode == 1, result.stderr  # the overview keeps its forbidden phrase: provisional
+    text = report.read_text(encoding="utf-8")
+    assert layout(text) == layout(original)
+    # Each section is what lies between two breaks: the expanded ones hold the writer's text and,
+    # after it and before their break, the new text; the others are unchanged.
+    old_parts, new_parts = original.split("\n---\n")[1:], text.split("\n---\n")[1:]
+    expanded = ("## 1. Brand & Objectives\n", "## 3. 30-Day Social Calendar\n")
+    assert sum(1 for old in old_parts if any(heading in old for heading in expanded)) == 2
+    for old, new in zip(old_parts, new_parts, strict=True):
+        if not any(heading in old for heading in expanded):
+            assert new == old
+            continue
+        last = old.strip().splitlines()[-1]
+        added = new.split(last, 1)[1]
+        assert len(added.split()) >= 20, added
+        assert new[len(new.rstrip()) :] == old[len(old.rstrip()) :] == "\n"  # one blank line above the break
+        for line in old.splitlines():
+            assert line in new.splitlines()
+
+
+def fix_with_the_model_first(report: Path, data: Path, base_url: str) -> subprocess.CompletedProcess[str]:
+    """``aicmo fix --section overview`` with the chain openai then template, the model at ``base_url``."""
+    chain = ("--generator", "openai", "--generator", "template", "--model", "gpt-test", "--base-url", base_url)
+    return aicmo("fix", report.name, "--section", "overview", *chain, cwd=report.parent, data=data, key=SECRET)
+
+
+SECRET = "sk-test-SECRET-123"
+
+
+def test_the_line_says_when_the_template_wrote_the_section_for_a_model_that_answered_garbage(
+    report: Path, tmp_path: Path, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.respond_with(lambda request: Reply.completion("Candles are nice."))
+    data = tmp_path / "d"
+    result = fix_with_the_model_first(report, data, fake_openai.base_url)
+    assert result.returncode == 0, result.stderr
+    assert len(fake_openai.requests) == 2  # two attempts, both refused by the benchmark
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("overview: ")]
+    assert line.startswith(
+        "overview: fallback_used: 'Client Overview' was written by the template generator: "
+        "the model's answers failed the benchmark twice (3 words, needs 120-260; 0 bullets, needs 3-8; "
+    )
+    # The decision log knows which model failed, and that the template (no model) wrote the section.
+    with sqlite3.connect(data / "decisions.sqlite3") as db:
+        rows = db.execute("SELECT decision_type, generator, model, reason_code FROM decisions ORDER BY id").fetchall()
+    assert rows == [
+        ("attempt", "openai", "gpt-test", "failed_benchmark"),
+        ("attempt", "openai", "gpt-test", "failed_benchmark"),
+        ("attempt", "template", None, "passed"),
+        ("generator_choice", "openai", "gpt-test", "failed_benchmark"),
+        ("quality_signal", "template", None, "fallback_used"),
+        ("outcome", "template", None, "applied"),
+    ]
+
+
+def test_the_line_says_when_the_template_wrote_the_section_for_a_model_out_of_reach(
+    report: Path, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = fix_with_the_model_first(report, tmp_path / "d", f"http://127.0.0.1:{port}/v1")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "overview: fallback_used: 'Client Overview' was written by the template generator: the model could not be "
+        f"reached (could not connect to 127.0.0.1:{port}, after 2 retries)\n"
+    ) in result.stderr
+    assert SECRET not in result.stderr

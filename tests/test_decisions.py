@@ -11,7 +11,8 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -24,18 +25,24 @@ from aicmo_core.decisions import (
     ALLOWED_REASONS,
     DATABASE_NAME,
     FORBIDDEN_METADATA_WORDS,
+    MIGRATIONS,
+    PRICES_AS_OF,
     SCHEMA_VERSION,
     DecisionLog,
     DecisionRecord,
     DecisionType,
+    GeneratorStats,
     GroupStats,
     NewerSchemaError,
     ReasonCode,
     RecordOutcome,
     compute_stats,
     default_path,
+    estimated_cost,
+    run_records,
+    storable_model,
 )
-from aicmo_core.enforce import Quality
+from aicmo_core.enforce import Candidate, Outcome, Quality
 from aicmo_core.generators.base import Mode, Reason
 
 API_KEY = "sk-proj-Zx81Q0aLm3Vt7Rk2Yp9Wc4Hn6Ju5Bd0Ef"
@@ -167,6 +174,11 @@ def test_unknown_enum_values_are_refused(field: str) -> None:
         ("generator", "Template"),
         ("generator", "gpt 4o"),
         ("generator", "g" * 33),
+        ("model", "gpt 4o mini"),
+        ("model", "m" * 65),
+        ("model", ""),
+        ("model", "gpt-4o\n"),
+        ("model", "-leading-dash"),
         ("attempt", -1),
         ("attempt", True),
         ("attempt", "2"),
@@ -214,6 +226,58 @@ def test_quality_signals_are_the_enforcement_loop_verdicts() -> None:
     }
 
 
+# ---- the model ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["gpt-4o-mini", "gpt-4o-2024-08-06", "openai/gpt-4.1", "llama3.1:8b", "o3"])
+def test_a_model_is_stored_as_it_is_spelled(name: str) -> None:
+    assert make(model=name).model == name
+    assert storable_model(name) == name
+
+
+@pytest.mark.parametrize("name", [None, "", "gpt 4o", "m" * 65, API_KEY, "Bearer abc", "gpt-4o\n", "x" * 40])
+def test_a_model_name_the_log_may_not_store_becomes_none(name: str | None) -> None:
+    assert storable_model(name) is None
+
+
+def test_records_carry_the_model_of_their_generator() -> None:
+    trace = (
+        Candidate("openai", 1, "text", (), Reason.FAILED_BENCHMARK, "212 words", 900.0, 1200, 300, "gpt-4o-mini"),
+        Candidate("openai", 2, None, (), Reason.TIMED_OUT, "timed out", 60_000.0, None, None, "gpt-4o-mini"),
+        Candidate("template", 1, "text", (), None, "passed", 3.0),
+    )
+    fallback = Outcome("text", Quality.FALLBACK_USED, trace, "never stored")
+    records = run_records(RUN_1, LAUNCH, "overview", Mode.REGENERATE, fallback, document=ReasonCode.APPLIED)
+    assert [(r.decision_type.value, r.generator, r.model) for r in records] == [
+        ("attempt", "openai", "gpt-4o-mini"),
+        ("attempt", "openai", "gpt-4o-mini"),
+        ("attempt", "template", None),
+        ("generator_choice", "openai", "gpt-4o-mini"),
+        ("quality_signal", "template", None),
+        ("outcome", "template", None),
+    ]
+    # When the model's answer is used, the run's records name it.
+    passed = Candidate("openai", 1, "text", (), None, "passed", 900.0, 1200, 300, "gpt-4o-mini")
+    first = Outcome("text", Quality.PASSED_FIRST_ATTEMPT, (passed,), "never stored")
+    records = run_records(RUN_2, LAUNCH, "overview", Mode.REGENERATE, first, document=ReasonCode.APPLIED)
+    assert [r.model for r in records] == ["gpt-4o-mini"] * 3
+    # A key pasted as the model is not stored; the records still are.
+    leaked = Outcome("text", Quality.PASSED_FIRST_ATTEMPT, (replace(passed, model=API_KEY),), "never stored")
+    records = run_records(RUN_3, LAUNCH, "overview", Mode.REGENERATE, leaked, document=None)
+    assert [r.model for r in records] == [None, None]
+    assert API_KEY not in repr(records)
+
+
+def test_the_model_round_trips_through_sqlite(data_dir: Path) -> None:
+    log = DecisionLog()
+    written = [make(generator="openai", model="gpt-4o-mini"), make(attempt=2)]
+    for record in written:
+        assert log.record(record)
+    assert log.records() == written
+    with closing(sqlite3.connect(log.path)) as db:
+        assert db.execute("SELECT model FROM decisions ORDER BY id").fetchall() == [("gpt-4o-mini",), (None,)]
+
+
 # ---- secrets -----------------------------------------------------------------------------------
 
 
@@ -225,6 +289,8 @@ def test_quality_signals_are_the_enforcement_loop_verdicts() -> None:
         {"section_id": API_KEY},
         {"section_id": "a" * 40},
         {"generator": API_KEY},
+        {"model": API_KEY},
+        {"model": "sk-ant-api03-abc"},
         {"metadata": {"model": API_KEY}},
         {"metadata": {"model": "sk-ant-api03-abc"}},
         {"metadata": {"auth_header": "Bearer abc.def"}},
@@ -417,6 +483,67 @@ def test_a_database_from_a_newer_aicmo_is_left_alone(data_dir: Path, caplog: pyt
         log.records()
 
 
+# The table as schema version 1 created it, before ``model``.
+V1_TABLE = """CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, run_id TEXT NOT NULL, pack TEXT NOT NULL,
+    section_id TEXT NOT NULL, mode TEXT NOT NULL, generator TEXT, attempt INTEGER NOT NULL,
+    outcome TEXT NOT NULL, failed_rules TEXT NOT NULL, latency_ms REAL NOT NULL, prompt_tokens INTEGER,
+    completion_tokens INTEGER, decision_type TEXT NOT NULL, reason_code TEXT NOT NULL, metadata TEXT NOT NULL
+)"""
+
+
+def user_version(path: Path) -> int:
+    with closing(sqlite3.connect(path)) as db:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def test_a_version_1_database_keeps_its_rows_and_gains_the_model_column(data_dir: Path) -> None:
+    data_dir.mkdir()
+    path = data_dir / DATABASE_NAME
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(V1_TABLE)
+        db.execute(
+            "INSERT INTO decisions (timestamp, run_id, pack, section_id, mode, generator, attempt, outcome, "
+            "failed_rules, latency_ms, prompt_tokens, completion_tokens, decision_type, reason_code, metadata) "
+            "VALUES ('2025-03-01T12:00:00+00:00', ?, 'launch_gtm_pack', 'overview', 'regenerate', 'openai', 1, "
+            "'failed', '[\"AIC101\"]', 812.5, 1200, 340, 'attempt', 'failed_benchmark', '{\"retries\":0}')",
+            (str(RUN_1),),
+        )
+        db.execute("PRAGMA user_version = 1")
+        db.commit()
+    old = make(
+        generator="openai",
+        outcome=RecordOutcome.FAILED,
+        reason_code=ReasonCode.FAILED_BENCHMARK,
+        failed_rules=["AIC101"],
+        latency_ms=812.5,
+        prompt_tokens=1200,
+        completion_tokens=340,
+        metadata={"retries": 0},
+    )
+    log = DecisionLog()
+    # Read as it is: reading never migrates.
+    assert log.records() == [old]
+    assert log.stats().generators[0].model is None
+    assert user_version(path) == 1
+    # The first write migrates it, in place.
+    new = make(run_id=RUN_2, generator="openai", model="gpt-4o-mini", attempt=2)
+    assert log.record(new) is True
+    assert user_version(path) == SCHEMA_VERSION == 2
+    with closing(sqlite3.connect(path)) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(decisions)")]
+        rows = db.execute("SELECT id, section_id, prompt_tokens, model FROM decisions ORDER BY id").fetchall()
+    assert columns[-1] == "model"
+    assert rows == [(1, "overview", 1200, None), (2, "overview", None, "gpt-4o-mini")]
+    assert log.records() == [old, new]
+    assert log.record(make(run_id=RUN_3)) is True  # migrated once: the next write just writes
+    assert len(log.records()) == 3
+
+
+def test_every_older_version_has_a_migration() -> None:
+    assert set(MIGRATIONS) == set(range(1, SCHEMA_VERSION))
+
+
 # ---- statistics --------------------------------------------------------------------------------
 
 
@@ -512,31 +639,34 @@ def group(key: str, runs: int, cancelled: int, attempts: int, failed: int, *rate
 
 def test_stats_of_hand_made_records_are_exact() -> None:
     stats = compute_stats(HAND_MADE)
-    assert stats.total == group("all", 4, 1, 9, 5, 3 / 4, 1 / 4, 3 / 4, 1 / 4)
+    # Rates: passed (by the first generator, by a fallback), first try, regenerated, provisional.
+    assert stats.total == group("all", 4, 1, 9, 5, 3 / 4, 2 / 4, 1 / 4, 1 / 4, 3 / 4, 1 / 4)
     assert stats.packs == (
-        group(LAUNCH, 3, 0, 6, 4, 2 / 3, 1 / 3, 2 / 3, 1 / 3),
-        group(SOCIAL, 1, 1, 3, 1, 1.0, 0.0, 1.0, 0.0),
+        group(LAUNCH, 3, 0, 6, 4, 2 / 3, 1 / 3, 1 / 3, 1 / 3, 2 / 3, 1 / 3),
+        group(SOCIAL, 1, 1, 3, 1, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0),
     )
     assert stats.sections == (
-        group(f"{LAUNCH}/market_landscape", 1, 0, 3, 2, 1.0, 0.0, 1.0, 0.0),
-        group(f"{LAUNCH}/overview", 2, 0, 3, 2, 1 / 2, 1 / 2, 1 / 2, 1 / 2),
-        group(f"{SOCIAL}/captions", 1, 1, 3, 1, 1.0, 0.0, 1.0, 0.0),
+        group(f"{LAUNCH}/market_landscape", 1, 0, 3, 2, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0),
+        group(f"{LAUNCH}/overview", 2, 0, 3, 2, 1 / 2, 1 / 2, 0.0, 1 / 2, 1 / 2, 1 / 2),
+        group(f"{SOCIAL}/captions", 1, 1, 3, 1, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0),
     )
     # A rule's runs are those where it failed an attempt; "failed" counts the attempts it failed.
     assert stats.rules == (
-        group("AIC101", 2, 0, 5, 3, 1 / 2, None, 1.0, 1 / 2),
-        group("AIC111", 1, 0, 2, 1, 0.0, None, 1.0, 1.0),
-        group("AIC131", 1, 0, 2, 1, 1.0, None, 1.0, 0.0),
+        group("AIC101", 2, 0, 5, 3, 1 / 2, 0.0, 1 / 2, None, 1.0, 1 / 2),
+        group("AIC111", 1, 0, 2, 1, 0.0, 0.0, 0.0, None, 1.0, 1.0),
+        group("AIC131", 1, 0, 2, 1, 1.0, 1.0, 0.0, None, 1.0, 0.0),
     )
 
 
 def test_stats_of_nothing_and_of_cancelled_runs_only() -> None:
     empty = compute_stats([])
     assert empty.empty
-    assert empty.total == group("all", 0, 0, 0, 0, None, None, None, None)
+    assert empty.total == group("all", 0, 0, 0, 0, *[None] * 6)
+    assert empty.generators == ()
     cancelled = compute_stats(HAND_MADE[-2:])
     assert not cancelled.empty
-    assert cancelled.total == group("all", 0, 1, 1, 0, None, None, None, None)
+    assert cancelled.total == group("all", 0, 1, 1, 0, *[None] * 6)
+    assert cancelled.generators == ()  # a cancelled call is no attempt of its generator
 
 
 def test_stats_read_from_the_database(data_dir: Path) -> None:
@@ -544,6 +674,93 @@ def test_stats_read_from_the_database(data_dir: Path) -> None:
     for record in HAND_MADE:
         assert log.record(record)
     assert log.stats() == compute_stats(HAND_MADE)
+
+
+# ---- by generator and model --------------------------------------------------------------------
+
+RUN_4 = UUID("00000000-0000-4000-8000-000000000004")
+RUN_5 = UUID("00000000-0000-4000-8000-000000000005")
+RUN_6 = UUID("00000000-0000-4000-8000-000000000006")
+MARCH_5 = datetime(2025, 3, 5, 9, 30, tzinfo=timezone.utc)
+MINI, LOCAL = "gpt-4o-mini", "local-llama-3"
+
+
+def call(
+    run: UUID,
+    pack: str,
+    section: str,
+    generator: str,
+    model: str | None,
+    number: int,
+    reason: ReasonCode,
+    tokens: tuple[int | None, int | None] = (None, None),
+) -> DecisionRecord:
+    """An attempt of a generator with its model and the tokens the server reported, on March 5."""
+    base = attempt(run, pack, section, generator, number, reason)
+    return base.model_copy(
+        update={"timestamp": MARCH_5, "model": model, "prompt_tokens": tokens[0], "completion_tokens": tokens[1]}
+    )
+
+
+def on_march_5(record: DecisionRecord) -> DecisionRecord:
+    return record.model_copy(update={"timestamp": MARCH_5})
+
+
+WITH_MODELS = [
+    # Run 4, overview: the model fails the benchmark twice, the template writes the section.
+    call(RUN_4, LAUNCH, "overview", "openai", MINI, 1, R.FAILED_BENCHMARK, (100_000, 40_000)),
+    call(RUN_4, LAUNCH, "overview", "openai", MINI, 2, R.FAILED_BENCHMARK, (120_000, 50_000)),
+    call(RUN_4, LAUNCH, "overview", "template", None, 1, R.PASSED),
+    on_march_5(verdict(RUN_4, LAUNCH, "overview", R.FALLBACK_USED, 3)),
+    # Run 5, overview: the model passes at once.
+    call(RUN_5, LAUNCH, "overview", "openai", MINI, 1, R.PASSED, (90_000, 30_000)),
+    on_march_5(verdict(RUN_5, LAUNCH, "overview", R.PASSED_FIRST_ATTEMPT, 1)),
+    # Run 5, market_landscape: the model cannot be reached, the template writes the section.
+    call(RUN_5, LAUNCH, "market_landscape", "openai", MINI, 1, R.CONNECTION_FAILED),
+    call(RUN_5, LAUNCH, "market_landscape", "template", None, 1, R.PASSED),
+    on_march_5(verdict(RUN_5, LAUNCH, "market_landscape", R.FALLBACK_USED, 2)),
+    # Run 6, another pack: a model without a known price passes on its second attempt.
+    call(RUN_6, SOCIAL, "captions", "openai", LOCAL, 1, R.FAILED_BENCHMARK, (2_000, 1_000)),
+    call(RUN_6, SOCIAL, "captions", "openai", LOCAL, 2, R.PASSED, (2_100, 900)),
+    on_march_5(verdict(RUN_6, SOCIAL, "captions", R.PASSED_AFTER_RETRY, 2)),
+]
+
+
+def test_stats_by_generator_and_model_are_exact() -> None:
+    stats = compute_stats(WITH_MODELS)
+    # Every run passed, but the model passed only two of the four: the template wrote the others.
+    assert stats.total == group("all", 4, 0, 8, 4, 1.0, 2 / 4, 2 / 4, 1 / 4, 3 / 4, 0.0)
+    assert stats.generators == (
+        # gpt-4o-mini: called in 3 runs, 4 attempts, 1 passed; passed over in runs 4 and 5.
+        GeneratorStats(
+            "openai", MINI, 3, 4, 1, 1 / 3, 1 / 4, 2, 2 / 3, 310_000, 120_000, estimated_cost(MINI, 310_000, 120_000)
+        ),
+        GeneratorStats("openai", LOCAL, 1, 2, 1, 0.0, 1 / 2, 0, 0.0, 4_100, 1_900, None),  # no known price
+        GeneratorStats("template", None, 2, 2, 2, 1.0, 1.0, 0, 0.0, None, None, None),
+    )
+    assert stats.generators[0].estimated_cost_usd == pytest.approx(0.1185)  # 310k x $0.15 + 120k x $0.60 per 1M
+
+
+def test_estimated_cost() -> None:
+    assert estimated_cost("gpt-4o", 1_000_000, 1_000_000) == pytest.approx(12.5)
+    assert estimated_cost("gpt-4o-mini", 1_000_000, None) == pytest.approx(0.15)
+    assert estimated_cost("gpt-4o-mini", None, None) is None  # nothing reported: nothing to price
+    assert estimated_cost("some-local-model", 1_000, 1_000) is None
+    assert estimated_cost(None, 1_000, 1_000) is None
+
+
+def test_records_filtered_by_pack_and_time(data_dir: Path) -> None:
+    log = DecisionLog()
+    for record in HAND_MADE + WITH_MODELS:
+        assert log.record(record)
+    march_2 = datetime(2025, 3, 2, tzinfo=timezone.utc)
+    assert log.records(since=march_2) == WITH_MODELS
+    assert log.records(since=MARCH_5) == WITH_MODELS  # from that instant on, inclusive
+    assert log.records(since=MARCH_5 + timedelta(microseconds=1)) == []
+    assert log.records(pack=SOCIAL, since=march_2) == WITH_MODELS[-3:]
+    # A time in another zone means the same instant.
+    assert log.records(since=datetime(2025, 3, 5, 11, 30, tzinfo=timezone(timedelta(hours=2)))) == WITH_MODELS
+    assert log.stats(pack=SOCIAL, since=march_2) == compute_stats(WITH_MODELS[-3:])
 
 
 # ---- aicmo stats -------------------------------------------------------------------------------
@@ -576,21 +793,27 @@ def test_aicmo_stats_prints_rates_by_pack_section_and_rule(data_dir: Path) -> No
     assert (
         result.stdout
         == f"""\
-4 section runs, 9 attempts: 75% passed, 25% on the first attempt, 75% regenerated, 25% provisional; 1 cancelled
+4 section runs: 75% passed (50% by the first generator of the chain, 25% by a fallback), 25% on the first \
+attempt, 75% regenerated, 25% provisional; 9 attempts, 1 cancelled
 
-pack                runs  attempts  failed  passed  first try  regenerated  provisional  cancelled
-launch_gtm_pack        3         6       4     67%        33%          67%          33%          0
-quick_social_basic     1         3       1    100%         0%         100%           0%          1
+generator  model  runs  attempts  first try  attempts passed  passed over  prompt tokens  completion tokens  est. cost
+openai     -         1         1         0%               0%         100%              -                  -          -
+template   -         4         7        25%              43%           0%              -                  -          -
+est. cost: USD at OpenAI list prices as of {PRICES_AS_OF}; n/a: no known price for the model
 
-section                           runs  attempts  failed  passed  first try  regenerated  provisional  cancelled
-launch_gtm_pack/market_landscape     1         3       2    100%         0%         100%           0%          0
-launch_gtm_pack/overview             2         3       2     50%        50%          50%          50%          0
-quick_social_basic/captions          1         3       1    100%         0%         100%           0%          1
+pack                runs  attempts  failed  passed  by fallback  first try  regenerated  provisional  cancelled
+launch_gtm_pack        3         6       4     67%          33%        33%          67%          33%          0
+quick_social_basic     1         3       1    100%           0%         0%         100%           0%          1
 
-rule                      runs  attempts  failed  passed  first try  regenerated  provisional  cancelled
-AIC101 min_words             2         5       3     50%          -         100%          50%          0
-AIC111 min_bullets           1         2       1      0%          -         100%         100%          0
-AIC131 required_headings     1         2       1    100%          -         100%           0%          0
+section                           runs  attempts  failed  passed  by fallback  first try  regenerated  provisional  cancelled
+launch_gtm_pack/market_landscape     1         3       2    100%         100%         0%         100%           0%          0
+launch_gtm_pack/overview             2         3       2     50%           0%        50%          50%          50%          0
+quick_social_basic/captions          1         3       1    100%           0%         0%         100%           0%          1
+
+rule                      runs  attempts  failed  passed  by fallback  first try  regenerated  provisional  cancelled
+AIC101 min_words             2         5       3     50%          50%          -         100%          50%          0
+AIC111 min_bullets           1         2       1      0%           0%          -         100%         100%          0
+AIC131 required_headings     1         2       1    100%           0%          -         100%           0%          0
 
 decision log: {data_dir / DATABASE_NAME}
 """
@@ -606,6 +829,8 @@ def test_aicmo_stats_json_and_db_option(data_dir: Path, tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["database"] == str(elsewhere.path)
     assert payload["schema_version"] == SCHEMA_VERSION
+    assert payload["filters"] == {"since": None, "pack": None}
+    assert payload["prices_as_of"] == PRICES_AS_OF
     assert payload["total"] == {
         "key": "all",
         "runs": 4,
@@ -613,10 +838,16 @@ def test_aicmo_stats_json_and_db_option(data_dir: Path, tmp_path: Path) -> None:
         "attempts": 9,
         "failed_attempts": 5,
         "pass_rate": 0.75,
+        "first_generator_pass_rate": 0.5,
+        "fallback_pass_rate": 0.25,
         "first_attempt_pass_rate": 0.25,
         "regeneration_rate": 0.75,
         "provisional_rate": 0.25,
     }
+    assert [(g["generator"], g["model"], g["runs"], g["passed_over"]) for g in payload["generators"]] == [
+        ("openai", None, 1, 1),
+        ("template", None, 4, 0),
+    ]
     assert [p["key"] for p in payload["packs"]] == [LAUNCH, SOCIAL]
     assert [r["key"] for r in payload["rules"]] == ["AIC101", "AIC111", "AIC131"]
     assert payload["rules"][0]["first_attempt_pass_rate"] is None
@@ -632,3 +863,72 @@ def test_aicmo_stats_reports_a_missing_or_broken_db(tmp_path: Path) -> None:
     result = aicmo_stats(tmp_path, "--db", str(broken))
     assert result.returncode == 2
     assert result.stderr.startswith(f"aicmo: cannot read the decision log {broken}: ")
+
+
+def test_aicmo_stats_by_generator_and_model_since_a_day(data_dir: Path) -> None:
+    log = DecisionLog()
+    for record in HAND_MADE + WITH_MODELS:  # HAND_MADE is from March 1, WITH_MODELS from March 5
+        assert log.record(record)
+    result = aicmo_stats(data_dir, "--since", "2025-03-02")
+    assert result.returncode == 0, result.stderr
+    summary, generators = result.stdout.split("\n\n")[:2]
+    # The template's passes are not the model's: half the runs passed only thanks to a fallback.
+    assert summary == (
+        "4 section runs: 100% passed (50% by the first generator of the chain, 50% by a fallback), 25% on the "
+        "first attempt, 75% regenerated, 0% provisional; 8 attempts, 0 cancelled"
+    )
+    assert generators.split("\n") == [
+        "generator  model          runs  attempts  first try  attempts passed  passed over  prompt tokens  "
+        "completion tokens  est. cost",
+        "openai     gpt-4o-mini       3         4        33%              25%          67%        310,000  "
+        "          120,000    $0.1185",
+        "openai     local-llama-3     1         2         0%              50%           0%          4,100  "
+        "            1,900        n/a",
+        "template   -                 2         2       100%             100%           0%              -  "
+        "                -          -",
+        f"est. cost: USD at OpenAI list prices as of {PRICES_AS_OF}; n/a: no known price for the model",
+    ]
+    assert "launch_gtm_pack/market_landscape     1         2" in result.stdout  # March 5's run only
+
+
+def test_aicmo_stats_for_one_pack_as_json(data_dir: Path) -> None:
+    log = DecisionLog()
+    for record in HAND_MADE + WITH_MODELS:
+        assert log.record(record)
+    result = aicmo_stats(data_dir, "--pack", SOCIAL, "--since", "2025-03-02", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["filters"] == {"since": "2025-03-02", "pack": SOCIAL}
+    assert [p["key"] for p in payload["packs"]] == [SOCIAL]
+    assert payload["total"]["runs"] == 1
+    assert payload["generators"] == [
+        {
+            "generator": "openai",
+            "model": LOCAL,
+            "runs": 1,
+            "attempts": 2,
+            "passed_attempts": 1,
+            "first_attempt_pass_rate": 0.0,
+            "attempt_pass_rate": 0.5,
+            "passed_over": 0,
+            "passed_over_rate": 0.0,
+            "prompt_tokens": 4100,
+            "completion_tokens": 1900,
+            "estimated_cost_usd": None,
+        }
+    ]
+    whole_pack = json.loads(aicmo_stats(data_dir, "--pack", LAUNCH, "--format", "json").stdout)
+    assert whole_pack["total"]["runs"] == 6  # 3 runs on March 1, 3 on March 5
+
+
+def test_aicmo_stats_filters_that_match_nothing_and_a_bad_date(data_dir: Path) -> None:
+    assert DecisionLog().record(make())
+    nothing = aicmo_stats(data_dir, "--pack", "no_such_pack", "--since", "2025-01-01")
+    assert (nothing.returncode, nothing.stderr) == (0, "")
+    assert nothing.stdout == (
+        f"nothing recorded matches --since 2025-01-01 --pack no_such_pack (decision log: {data_dir / DATABASE_NAME})\n"
+    )
+    for bad in ("2025-3-1", "20250301", "yesterday", "2025-02-30"):
+        result = aicmo_stats(data_dir, "--since", bad)
+        assert result.returncode == 2
+        assert f"argument --since: expected a date as YYYY-MM-DD, not '{bad}'" in result.stderr

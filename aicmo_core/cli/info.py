@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import sys
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from aicmo_core.cli.check import options_here
@@ -48,21 +50,35 @@ def command_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def since_date(text: str) -> date:
+    """``--since YYYY-MM-DD`` (Python alone would also take ``20250301`` or ``2025-W09``)."""
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is None:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
+
+
 def command_stats(args: argparse.Namespace) -> int:
     path = Path(args.db) if args.db else default_path()
     if args.db and not path.is_file():
         print(f"aicmo: no decision log at {args.db}", file=sys.stderr)
         return EXIT_USAGE
+    since = datetime.combine(args.since, time(), tzinfo=timezone.utc) if args.since else None
     try:
-        stats = DecisionLog(path).stats()
+        stats = DecisionLog(path).stats(pack=args.pack, since=since)
     except (sqlite3.Error, OSError) as exc:
         print(f"aicmo: cannot read the decision log {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    filters = {"since": args.since.isoformat() if args.since else None, "pack": args.pack}
     if args.format == "json":
-        json.dump({"database": str(path), **stats.as_json()}, sys.stdout, indent=2)
+        json.dump({"database": str(path), "filters": filters, **stats.as_json()}, sys.stdout, indent=2)
         print()
     elif stats.empty:
-        print(f"no generation recorded yet (decision log: {path})")
+        chosen = " ".join(f"--{name} {value}" for name, value in filters.items() if value)
+        what = f"nothing recorded matches {chosen}" if chosen else "no generation recorded yet"
+        print(f"{what} (decision log: {path})")
     else:
         print(stats_text(stats, {code: rule.name for code, rule in RULES.items()}))
         print(f"\ndecision log: {path}")
@@ -82,7 +98,13 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def add_stats_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    stats = commands.add_parser("stats", help="pass and regeneration rates of generated sections")
+    stats = commands.add_parser(
+        "stats", help="pass and regeneration rates of generated sections, by generator and model"
+    )
     stats.add_argument("--format", choices=("text", "json"), default="text")
     stats.add_argument("--db", metavar="PATH", help="decision log file (default: in the user's data folder)")
+    stats.add_argument(
+        "--since", type=since_date, metavar="YYYY-MM-DD", help="only what was recorded from that day on (UTC)"
+    )
+    stats.add_argument("--pack", metavar="KEY", help="only the runs of this pack")
     stats.set_defaults(handler=command_stats)

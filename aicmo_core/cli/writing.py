@@ -17,7 +17,7 @@ from uuid import uuid4
 
 from aicmo_core.cli.common import UsageError, progress_bar
 from aicmo_core.decisions import DecisionLog, document_reason
-from aicmo_core.enforce import OnExhausted, Outcome
+from aicmo_core.enforce import OnExhausted, Outcome, fallback_notice
 from aicmo_core.generators import defaults
 from aicmo_core.runner import Chain, GenerationConfig, SectionTask, build_chain, decision_records, record_all, run_tasks
 
@@ -88,9 +88,11 @@ def run_with_progress(tasks: Sequence[SectionTask], config: GenerationConfig, ch
 
 
 def report(pack_key: str, tasks: Sequence[SectionTask], outcomes: Sequence[Outcome], written: bool) -> bool:
-    """One line per section on stderr and the decision log; whether every section passed."""
+    """One line per section on stderr and the decision log; whether every section passed. When a
+    fallback wrote a section, its line says so and why the generators before it failed."""
     for task, outcome in zip(tasks, outcomes, strict=True):
-        print(f"{task.section_id}: {outcome.quality.value}: {outcome.explanation}", file=sys.stderr)
+        said = fallback_notice(task.label, outcome) or outcome.explanation
+        print(f"{task.section_id}: {outcome.quality.value}: {said}", file=sys.stderr)
     documents = [document_reason(outcome) if written else None for outcome in outcomes]
     record_all(DecisionLog(), decision_records(uuid4(), pack_key, tasks, outcomes, documents))
     return all(outcome.passed for outcome in outcomes)

@@ -26,8 +26,8 @@ from pydantic import (
 from aicmo_core.generators.base import Mode, Reason
 
 # The version of the record schema: stored as SQLite's ``PRAGMA user_version`` and stamped on the
-# statistics ``aicmo stats --json`` prints.
-SCHEMA_VERSION = 1
+# statistics ``aicmo stats --json`` prints. Version 2 added ``model``.
+SCHEMA_VERSION = 2
 
 
 class DecisionType(str, Enum):
@@ -123,6 +123,9 @@ _check_reason_table()
 # Explicit character classes: pydantic's (Rust) regex reads \d and \w as Unicode.
 _IDENTIFIER = r"^[a-z0-9][a-z0-9_]*$"
 _GENERATOR_NAME = r"^[a-z][a-z0-9_]*$"
+# Model names as APIs spell them: gpt-4o-mini, gpt-4o-2024-08-06, openai/gpt-4.1, llama3.1:8b.
+_MODEL_NAME = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
+MAX_MODEL_NAME = 64
 RULE_CODE_RE = re.compile(r"AIC[0-9]{3}")
 _METADATA_KEY_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 MAX_METADATA_ITEMS = 16
@@ -160,6 +163,16 @@ def looks_secret(value: str) -> bool:
 
 MetadataValue = StrictStr | StrictInt | StrictFloat | StrictBool | None
 ShortName = Annotated[str, Field(min_length=1, max_length=64, pattern=_IDENTIFIER)]
+ModelName = Annotated[str, Field(min_length=1, max_length=MAX_MODEL_NAME, pattern=_MODEL_NAME)]
+_MODEL_NAME_RE = re.compile(_MODEL_NAME.strip("^$"))
+
+
+def storable_model(name: str | None) -> str | None:
+    """``name`` when the decision log may store it as a record's ``model``, else None: a name that is
+    too long, holds other characters or looks like a key (a key pasted as the model) is not kept."""
+    if name is None or len(name) > MAX_MODEL_NAME or _MODEL_NAME_RE.fullmatch(name) is None or looks_secret(name):
+        return None
+    return name
 
 
 class DecisionRecord(BaseModel):
@@ -174,6 +187,7 @@ class DecisionRecord(BaseModel):
     section_id: ShortName
     mode: Mode
     generator: Annotated[str, Field(min_length=1, max_length=32, pattern=_GENERATOR_NAME)] | None = None
+    model: ModelName | None = None  # the generator's model (gpt-4o-mini); None for the template generator
     # The attempt a record is about (1, 2, ... per generator); for run-level records (quality signal,
     # outcome) the number of attempts the run made, 0 when no generator was called.
     attempt: Annotated[int, Field(strict=True, ge=0, le=1000)]
@@ -193,7 +207,7 @@ class DecisionRecord(BaseModel):
             raise ValueError("timestamp must carry a time zone (use UTC)")
         return value.astimezone(timezone.utc)
 
-    @field_validator("pack", "section_id", "generator")
+    @field_validator("pack", "section_id", "generator", "model")
     @classmethod
     def _no_secret_name(cls, value: str | None) -> str | None:
         if value is not None and looks_secret(value):

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from aicmo_core.decisions.record import PASSING_QUALITY, DecisionRecord, DecisionType, ReasonCode, RecordOutcome
+from aicmo_core.decisions.record import (
+    PASSING_QUALITY,
+    DecisionRecord,
+    DecisionType,
+    ReasonCode,
+    RecordOutcome,
+    storable_model,
+)
 from aicmo_core.enforce import Candidate, Outcome
 from aicmo_core.generators.base import Mode
 
@@ -35,7 +42,9 @@ def run_records(
     run_id: UUID, pack: str, section_id: str, mode: Mode, outcome: Outcome, *, document: ReasonCode | None
 ) -> list[DecisionRecord]:
     """The records of one enforcement run: each attempt, each generator passed over, the quality
-    signal, and (when known) what happened to the document (``applied``, ``document_changed``, ...)."""
+    signal, and (when known) what happened to the document (``applied``, ``document_changed``, ...).
+    Each carries the model of its generator (the accepted candidate's for the run's records), when the
+    log may store its name."""
     common = {"run_id": run_id, "pack": pack, "section_id": section_id, "mode": mode}
     records = []
     for candidate in outcome.trace:
@@ -43,6 +52,7 @@ def run_records(
             DecisionRecord(
                 **common,
                 generator=candidate.generator,
+                model=storable_model(candidate.model),
                 attempt=candidate.attempt,
                 outcome=RecordOutcome.PASSED
                 if candidate.passed
@@ -66,6 +76,7 @@ def run_records(
             DecisionRecord(
                 **common,
                 generator=generator,
+                model=storable_model(candidate.model),
                 attempt=candidate.attempt,
                 outcome=RecordOutcome.ERROR if candidate.body is None else RecordOutcome.FAILED,
                 failed_rules=tuple(f.code for f in candidate.errors),
@@ -79,6 +90,7 @@ def run_records(
         DecisionRecord(
             **common,
             generator=accepted.generator if accepted else None,
+            model=storable_model(accepted.model) if accepted else None,
             attempt=len(outcome.trace),
             outcome=run_outcome,
             failed_rules=tuple(f.code for f in (outcome.trace[-1].errors if outcome.trace and not accepted else ())),
@@ -92,6 +104,7 @@ def run_records(
             DecisionRecord(
                 **common,
                 generator=accepted.generator if accepted else None,
+                model=storable_model(accepted.model) if accepted else None,
                 attempt=len(outcome.trace),
                 outcome=RecordOutcome.CANCELLED if document is ReasonCode.CANCELLED else run_outcome,
                 decision_type=DecisionType.OUTCOME,

@@ -8,6 +8,7 @@ import logging
 import os
 import sqlite3
 from contextlib import closing
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -41,6 +42,7 @@ _COLUMNS = (
     "section_id",
     "mode",
     "generator",
+    "model",
     "attempt",
     "outcome",
     "failed_rules",
@@ -60,6 +62,7 @@ _SCHEMA = (
         section_id TEXT NOT NULL,
         mode TEXT NOT NULL,
         generator TEXT,
+        model TEXT,                       -- since schema version 2
         attempt INTEGER NOT NULL,
         outcome TEXT NOT NULL,
         failed_rules TEXT NOT NULL,       -- JSON array of rule codes
@@ -72,8 +75,14 @@ _SCHEMA = (
     )""",
     "CREATE INDEX IF NOT EXISTS decisions_run ON decisions (run_id)",
     "CREATE INDEX IF NOT EXISTS decisions_section ON decisions (pack, section_id)",
-    f"PRAGMA user_version = {SCHEMA_VERSION}",
 )
+# How a database of each older version becomes one of the next: MIGRATIONS[1] turns version 1 into 2.
+# Every step adds what is new and keeps every row; a column added later is NULL in older rows.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE decisions ADD COLUMN model TEXT",),
+}
+# The version that added each column added since version 1: an older table is read with it as NULL.
+_ADDED_IN = {"model": 2}
 
 
 class NewerSchemaError(sqlite3.DatabaseError):
@@ -109,17 +118,23 @@ class DecisionLog:
         return True
 
     def _prepare(self, connection: sqlite3.Connection) -> None:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        """Create the table in a new database, or migrate an older one to this version in one
+        transaction; refuse a newer one (``NewerSchemaError``)."""
+        version = _version(connection)
         if version == SCHEMA_VERSION:
             return
-        if version > SCHEMA_VERSION:
-            raise NewerSchemaError(f"it has schema version {version}, newer than this aicmo's {SCHEMA_VERSION}")
         # WAL lets `aicmo stats` read while an editor writes; it cannot change inside a transaction.
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _SCHEMA:
+            version = _version(connection)  # again, under the lock: another process may have migrated
+            if version == 0:
+                statements: list[str] = list(_SCHEMA)
+            else:
+                statements = [sql for step in range(version, SCHEMA_VERSION) for sql in MIGRATIONS[step]]
+            for statement in statements:
                 connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -134,29 +149,39 @@ class DecisionLog:
             logger.warning("%s", message)
 
     def records(
-        self, *, run_id: UUID | None = None, pack: str | None = None, section_id: str | None = None
+        self,
+        *,
+        run_id: UUID | None = None,
+        pack: str | None = None,
+        section_id: str | None = None,
+        since: datetime | None = None,
     ) -> list[DecisionRecord]:
-        """The stored records in the order they were written, optionally of one run, pack or section.
+        """The stored records in the order they were written, optionally of one run, pack or section,
+        and written at or after ``since``.
 
         An absent database holds no records; one that cannot be read raises ``sqlite3.Error`` or
-        ``OSError``. Rows this version cannot read (written by a newer aicmo) are skipped.
+        ``OSError``; one of an older version is read as it is (it is migrated at the next write).
+        Rows this version cannot read are skipped.
         """
         if not self.path.exists():
             return []
         filters = {"run_id": None if run_id is None else str(run_id), "pack": pack, "section_id": section_id}
         where = [f"{name} = ?" for name, value in filters.items() if value is not None]
-        query = f"SELECT {', '.join(_COLUMNS)} FROM decisions"
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY id"
+        values: list[object] = [value for value in filters.values() if value is not None]
+        if since is not None:
+            # Stored as UTC ISO 8601 with the same offset, timestamps compare as text.
+            where.append("timestamp >= ?")
+            values.append(since.astimezone(timezone.utc).isoformat())
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as connection:
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            version = _version(connection)
             if version == 0:
                 return []  # created but never written
-            if version > SCHEMA_VERSION:
-                raise NewerSchemaError(f"it has schema version {version}, newer than this aicmo's {SCHEMA_VERSION}")
-            rows = connection.execute(query, [value for value in filters.values() if value is not None]).fetchall()
+            columns = [name if _ADDED_IN.get(name, 1) <= version else f"NULL AS {name}" for name in _COLUMNS]
+            query = f"SELECT {', '.join(columns)} FROM decisions"
+            if where:
+                query += " WHERE " + " AND ".join(where)
+            rows = connection.execute(query + " ORDER BY id", values).fetchall()
         found: list[DecisionRecord] = []
         skipped = 0
         for row in rows:
@@ -168,9 +193,18 @@ class DecisionLog:
             self._warn(f"skipped {skipped} rows of the decision log {self.path} that this aicmo cannot read")
         return found
 
-    def stats(self) -> DecisionStats:
-        """Pass and regeneration rates of the stored records (see :func:`compute_stats`)."""
-        return compute_stats(self.records())
+    def stats(self, *, pack: str | None = None, since: datetime | None = None) -> DecisionStats:
+        """Pass and regeneration rates of the stored records, optionally of one pack and from a time
+        on (see :func:`compute_stats`)."""
+        return compute_stats(self.records(pack=pack, since=since))
+
+
+def _version(connection: sqlite3.Connection) -> int:
+    """The database's schema version; ``NewerSchemaError`` when this aicmo does not know it."""
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(f"it has schema version {version}, newer than this aicmo's {SCHEMA_VERSION}")
+    return version
 
 
 def _row(record: DecisionRecord) -> tuple[object, ...]:
@@ -181,6 +215,7 @@ def _row(record: DecisionRecord) -> tuple[object, ...]:
         record.section_id,
         record.mode.value,
         record.generator,
+        record.model,
         record.attempt,
         record.outcome.value,
         json.dumps(list(record.failed_rules)),

@@ -9,7 +9,7 @@ prompt, or state figures nobody gave it.
   appears nowhere in the brief, the report or the section's benchmark (years and small counts such
   as "3 posts a week" are allowed: they are plans, not statistics).
 
-:func:`answer_problem` returns the first problem in words (for the retry and the trace), or None.
+:func:`model_answer_problem` returns the first problem in words (for the retry and the trace), or None.
 The template generator never does any of these by construction; the checks are for models.
 """
 
@@ -52,8 +52,9 @@ _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 
 
 def _sentences(text: str) -> Iterable[str]:
-    flat = " ".join(text.split())
-    return (flat[start:end].strip() for start, end in sentence_bounds(flat))
+    for line in text.split("\n"):
+        flat = " ".join(line.split())
+        yield from (flat[start:end].strip() for start, end in sentence_bounds(flat))
 
 
 def meta_talk(body: str) -> str | None:
@@ -101,7 +102,7 @@ def invented_figures(body: str, request: GenerationRequest) -> list[str]:
     return invented
 
 
-def answer_problem(body: str, request: GenerationRequest) -> str | None:
+def model_answer_problem(body: str, request: GenerationRequest) -> str | None:
     """Why a model's answer cannot be used, in words, or None."""
     echo = prompt_echo(body)
     if echo is not None:

@@ -185,6 +185,7 @@ class GeneratorSettings:
     timeout_s: float = defaults.TIMEOUT_SECONDS
     max_retries: int = defaults.MAX_RETRIES
     token_budget: int = defaults.TOKEN_BUDGET
+    brief_fields: tuple[str, ...] = defaults.BRIEF_FIELDS  # the brief fields a model is told
     temperature: float = defaults.TEMPERATURE
 
 

@@ -52,6 +52,11 @@ class OpenAIGenerator:
     def __init__(self, settings: GeneratorSettings) -> None:
         self.settings = settings
 
+    @property
+    def model(self) -> str:
+        """The model asked for, as configured (``gpt-4o-mini``): what the decision log records."""
+        return self.settings.model
+
     def api_key(self) -> str | None:
         """The key from the settings, else from ``OPENAI_API_KEY``; None when neither is set."""
         key = self.settings.api_key or os.environ.get(API_KEY_VARIABLE) or ""
@@ -64,7 +69,7 @@ class OpenAIGenerator:
                 Reason.NO_API_KEY,
                 f"no OpenAI API key: set one in the settings or in the {API_KEY_VARIABLE} environment variable",
             )
-        prompt = build_prompt(request, self.settings.token_budget)
+        prompt = build_prompt(request, self.settings.token_budget, self.settings.brief_fields)
         started = time.perf_counter()
         completion = await self._complete(key, prompt)
         content = _content_of(completion)

@@ -22,7 +22,7 @@ from lsprotocol import types
 from aicmo_core.check import ReportResult
 from aicmo_core.decisions import DecisionRecord, ReasonCode, cancelled_record, document_reason
 from aicmo_core.edits import TextEdit
-from aicmo_core.enforce import Outcome
+from aicmo_core.enforce import Outcome, fallback_notice
 from aicmo_core.rewrite import replace_body
 from aicmo_core.runner import (
     GenerationConfig,
@@ -158,7 +158,9 @@ def describe(choice: SectionChoice, outcome: Outcome | None, missing: bool) -> t
             types.MessageType.Warning,
         )
     if outcome.passed:
-        return outcome.explanation, None
+        # A fallback wrote it: the writer must not believe the first generator (the model) did.
+        notice = fallback_notice(choice.label, outcome)
+        return (notice, types.MessageType.Warning) if notice else (outcome.explanation, None)
     if outcome.body is None:
         return f"'{choice.label}': {outcome.explanation}", types.MessageType.Warning
     return f"'{choice.label}' is marked provisional: {outcome.explanation}", types.MessageType.Warning

@@ -28,6 +28,7 @@ class GeneratorConfig(BaseModel):
     max_attempts: int = Field(default=defaults.MAX_ATTEMPTS, ge=1, le=5)
     on_exhausted: Literal["provisional", "no_change"] = defaults.ON_EXHAUSTED
     token_budget: int = Field(default=defaults.TOKEN_BUDGET, ge=500, le=200_000)
+    brief_fields: tuple[str, ...] = defaults.BRIEF_FIELDS
     concurrency: int = Field(default=defaults.CONCURRENCY, ge=1, le=16)
 
     def core(self) -> GenerationConfig:

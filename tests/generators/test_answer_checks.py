@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from aicmo_core.benchmarks.loader import load_packs
-from aicmo_core.generators.answer_checks import answer_problem
+from aicmo_core.generators.answer_checks import model_answer_problem
 from aicmo_core.generators.base import Brief, GenerationRequest, Mode, Neighbour
 from aicmo_core.generators.context import build_prompt
 from aicmo_core.writer_facts import extract_facts
@@ -49,7 +49,7 @@ REQUEST = GenerationRequest(
 def test_answers_that_talk_about_themselves_echo_the_prompt_or_invent_figures_are_refused(
     answer: str, problem: str | None
 ) -> None:
-    assert answer_problem(answer, REQUEST) == problem
+    assert model_answer_problem(answer, REQUEST) == problem
 
 
 def test_the_prompt_carries_the_purpose_outline_facts_report_so_far_and_voice() -> None:

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from aicmo_core.benchmarks.loader import load_packs
-from aicmo_core.enforce import OnExhausted, Policy, Quality, enforce, keeps_sentences, outline_problem
+from aicmo_core.enforce import (
+    OnExhausted,
+    Policy,
+    Quality,
+    dropped_sentence,
+    enforce,
+    keeps_sentences,
+    outline_problem,
+)
 from aicmo_core.generators.base import (
     Brief,
     Generation,
@@ -95,7 +103,9 @@ def test_expand_that_drops_the_writers_sentences_is_refused() -> None:
     model = Scripted("model", [PASSING, writer + "\n\n" + PASSING])
     outcome = run(request(Mode.EXPAND, writer), model)
     assert outcome.trace[0].reason is Reason.BAD_ANSWER
-    assert outcome.trace[0].message == "the expanded text dropped or changed the writer's sentences"
+    assert outcome.trace[0].message == (
+        "the expanded text dropped or changed the writer's sentence 'Glow Botanicals sells gentle skincare.'"
+    )
     assert outcome.body == writer + "\n\n" + PASSING
 
 
@@ -114,6 +124,13 @@ def test_a_heading_that_would_split_the_section_is_refused() -> None:
         ("One. Two.", "Two. One.", False),
         ("One. Two.", "One. Too.", False),
         ("", "Anything.", True),
+        # Thematic breaks and comments are layout, not sentences: moving or dropping one is no change.
+        ("One.\n\n---\n\nTwo.", "One.\n\nTwo. Three.\n\n---", True),
+        ("One.\n\n---", "One. Three.", True),
+        ("One.\n\n***\n\nTwo.", "One.\n\n___\n\nTwo.", True),
+        ("One. <!-- note --> Two.", "One. Two. Three.", True),
+        ("One.\n\n{/* note */}\n\nTwo.", "One. Two.", True),
+        ("One.\n\n---\n\nTwo.", "One.\n\n---\n\nToo.", False),
     ],
 )
 def test_keeps_sentences(original: str, candidate: str, kept: bool) -> None:
@@ -136,3 +153,40 @@ def test_an_answer_with_a_placeholder_is_rejected_and_retried_with_it_named() ->
     assert [(f.code, f.message) for f in model.requests[1].failures] == [
         ("AIC144", "placeholder '[Insert KPI target here]': write the real content")
     ]
+
+
+# A report section as the writer had it: a thematic break under the text, as between sections.
+WRITER_WITH_BREAK = (
+    "Only 22% of pre-orders come back for a second box within a month, so the plan starts with repeat orders "
+    "from the customers we already have.\n\nGlow ships across Europe.\n\n---"
+)
+
+
+def test_expand_may_move_a_thematic_break_below_the_new_text() -> None:
+    moved = WRITER_WITH_BREAK.removesuffix("---") + PASSING + "\n\n---"
+    model = Scripted("model", [moved])
+    outcome = run(request(Mode.EXPAND, WRITER_WITH_BREAK), model)
+    assert [c.reason for c in outcome.trace] == [None]
+    assert outcome.body == moved
+
+
+def test_expand_that_drops_a_sentence_names_it_to_the_retry() -> None:
+    dropped = "Glow ships across Europe.\n\n" + PASSING  # the long first sentence is gone
+    kept = WRITER_WITH_BREAK.removesuffix("---") + PASSING
+    model = Scripted("model", [dropped, kept])
+    outcome = run(request(Mode.EXPAND, WRITER_WITH_BREAK), model)
+    message = (
+        "the expanded text dropped or changed the writer's sentence "
+        "'Only 22% of pre-orders come back for a second box within a month, so the plan…'"
+    )
+    assert [(c.reason, c.message) for c in outcome.trace] == [(Reason.BAD_ANSWER, message), (None, "passed")]
+    assert [(f.code, f.rule, f.message) for f in model.requests[1].failures] == [
+        ("bad_answer", "keeps_sentences", message)
+    ]
+    assert outcome.body == kept
+
+
+def test_dropped_sentence_is_the_first_one_missing() -> None:
+    assert dropped_sentence("One. Two. Three.", "One. Three.") == "Two."
+    assert dropped_sentence("One.\n\n---\n\nTwo.", "Two.\n\n---\n\nOne.") == "Two."
+    assert dropped_sentence("One. Two.", "One.\n\n---\n\nTwo.") is None

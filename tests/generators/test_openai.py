@@ -39,6 +39,7 @@ from aicmo_core.generators.clean import (
     unwrap_fence,
 )
 from aicmo_core.generators.context import build_prompt, constraints, estimate_tokens
+from aicmo_core.writer_facts import extract_facts
 
 API_KEY = "sk-test-SECRET-123"
 PACK = load_packs([]).packs["quick_social_basic"]
@@ -48,7 +49,8 @@ BRIEF = Brief(
         "brand": "Glow Botanicals",
         "industry": "Clean beauty",
         "audience": "Women 25-40 with sensitive skin",
-        "goal": "Grow first orders from Instagram",
+        # The passing answer restates these figures: a model may use the brief's numbers, no others.
+        "goal": "Grow first orders from Instagram by 30% next quarter, under 25 dollars an order",
     }
 )
 
@@ -619,3 +621,53 @@ def test_clean_answer_does_all_of_it_and_is_idempotent() -> None:
     cleaned = clean_answer(answer, SECTION, heading_level=2)
     assert cleaned == "Glow grows.\n\n### Brand\n\n**Brand:** Glow.\n\n#### Voice\n\nWarm."
     assert clean_answer(cleaned, SECTION, heading_level=2) == cleaned
+
+
+# ----------------------------------- answers that pass the benchmark but may not reach the report
+
+WRITERS_TEXT = "**Launch Region(s):** Mumbai, India\n\nGlow Botanicals sells skincare to 4,200 subscribers."
+WITH_FACTS = PASSING_BODY + "\n\n**Launch Region(s):** Mumbai, India. We already reach 4,200 subscribers."
+
+
+@pytest.mark.parametrize(
+    ("bad_answer", "rule", "said"),
+    [
+        (
+            WITH_FACTS.replace("Test two creator partnerships", "Test [Insert number] creator partnerships"),
+            "placeholder",
+            "placeholder '[Insert number]': write the real content",
+        ),
+        (
+            "Here is the rewritten section.\n\n" + WITH_FACTS,
+            "model_answer",
+            "the answer talks about itself or the report instead of the client: 'Here is the rewritten section.'",
+        ),
+        (
+            WITH_FACTS.replace("Every tactic below serves that goal.", "Competitors grew 48% last year."),
+            "model_answer",
+            "the answer states figures found nowhere in the brief or the report: '48%'; use only given numbers",
+        ),
+        (
+            PASSING_BODY,  # passes the benchmark, but the writer's region and subscribers are gone
+            "facts_kept",
+            "the text dropped the writer's facts 'Launch Region(s): Mumbai, India', '4,200': write each of them verbatim",
+        ),
+    ],
+    ids=["placeholder", "meta-talk", "invented figure", "dropped facts"],
+)
+async def test_an_answer_that_passes_the_benchmark_is_still_rejected_and_the_retry_says_why(
+    fake_openai: FakeOpenAI, bad_answer: str, rule: str, said: str
+) -> None:
+    fake_openai.reply(Reply.completion(bad_answer), Reply.completion(WITH_FACTS))
+    request = make_request(current_body=WRITERS_TEXT, facts=tuple(extract_facts(WRITERS_TEXT)))
+
+    outcome = await enforce(
+        request, [openai_generator(make_settings(fake_openai))], Policy(chain=("openai",)), heading=SECTION.label
+    )
+
+    assert outcome.quality is Quality.PASSED_AFTER_RETRY
+    assert outcome.body == WITH_FACTS
+    assert said in outcome.trace[0].message
+    retry = fake_openai.requests[1].prompt
+    assert "What your last attempt got wrong (fix every one)" in retry
+    assert said in retry and rule in retry

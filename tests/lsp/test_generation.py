@@ -4,6 +4,7 @@ generator, and the real ``openai`` SDK talking HTTP to a scripted server on 127.
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -247,3 +248,56 @@ async def test_debug_log_never_holds_the_key(
     log = (tmp_path / "server.log").read_text(encoding="utf-8")
     assert "POST http://127.0.0.1" in log  # the log really holds the HTTP traffic at DEBUG
     assert SECRET not in log
+
+
+def use_model_then_template(client: LanguageClient, base_url: str) -> None:
+    chain = {"chain": ["openai", "template"], "model": "gpt-test", "baseUrl": base_url, "maxRetries": 0}
+    client.set_configuration({"debounceMs": 0, "generator": {**chain, "timeoutSeconds": 10}}, section="aicmo")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"aicmo": None}))
+    client.protocol.notify("aicmo/setSecrets", {"openaiApiKey": SECRET})
+
+
+def warnings(client: LanguageClient) -> list[str]:
+    shown = recorder(client).of(types.WINDOW_SHOW_MESSAGE)
+    return [p.message for p in shown if p.type == types.MessageType.Warning]
+
+
+async def test_the_writer_is_warned_when_the_template_wrote_what_the_model_could_not(
+    client: LanguageClient, workspace: Path, fake_openai: FakeOpenAI, decision_log_dir: Path
+) -> None:
+    use_model_then_template(client, fake_openai.base_url)
+    rec = recorder(client)
+    fake_openai.respond_with(lambda request: Reply.completion("Glow is great."))  # fails the benchmark
+    uri = open_document(client, workspace / "failing.md")
+    await rec.diagnostics_for(uri, 1)
+    outcome = await generate(client, uri)
+    assert outcome["applied"] is True, outcome
+    assert outcome["sections"][0]["quality"] == "fallback_used"
+    assert len(fake_openai.requests) == 2
+    [warning] = await rec.until(lambda: warnings(client))
+    assert warning.startswith(
+        "'Overview' was written by the template generator: the model's answers failed the benchmark twice ("
+    )
+    assert "3 words, needs 8-60" in warning
+    assert SECRET not in warning
+    with sqlite3.connect(decision_log_dir / "decisions.sqlite3") as db:
+        models = db.execute("SELECT DISTINCT generator, model FROM decisions WHERE decision_type = 'attempt'")
+        assert sorted(models.fetchall(), key=str) == [("openai", "gpt-test"), ("template", None)]
+
+
+async def test_the_writer_is_warned_when_the_model_could_not_be_reached(
+    client: LanguageClient, workspace: Path
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    use_model_then_template(client, f"http://127.0.0.1:{port}/v1")
+    rec = recorder(client)
+    uri = open_document(client, workspace / "failing.md")
+    await rec.diagnostics_for(uri, 1)
+    outcome = await generate(client, uri)
+    assert outcome["applied"] is True, outcome
+    assert await rec.until(lambda: warnings(client)) == [
+        "'Overview' was written by the template generator: the model could not be reached "
+        f"(could not connect to 127.0.0.1:{port}, with retries off)"
+    ]
