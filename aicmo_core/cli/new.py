@@ -53,7 +53,7 @@ def command_new(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     tasks = new_report_tasks(pack, brief_data, mdx=output.suffix.lower() == ".mdx")
-    outcomes = run_with_progress(tasks, config, chain)
+    outcomes = run_with_progress(tasks, config, chain, in_order=True)
     passed = report(pack.key, tasks, outcomes, written=True)
     text = compose_report(pack, brief_data, outcomes)
     write_atomically(output, text)

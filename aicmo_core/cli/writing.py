@@ -19,7 +19,16 @@ from aicmo_core.cli.common import UsageError, progress_bar
 from aicmo_core.decisions import DecisionLog, document_reason
 from aicmo_core.enforce import OnExhausted, Outcome, fallback_notice
 from aicmo_core.generators import defaults
-from aicmo_core.runner import Chain, GenerationConfig, SectionTask, build_chain, decision_records, record_all, run_tasks
+from aicmo_core.runner import (
+    Chain,
+    GenerationConfig,
+    SectionTask,
+    build_chain,
+    decision_records,
+    record_all,
+    run_in_order,
+    run_tasks,
+)
 
 
 def add_generation_options(parser: argparse.ArgumentParser) -> None:
@@ -70,7 +79,11 @@ def generation_config(args: argparse.Namespace) -> tuple[GenerationConfig, Chain
     return config, chain
 
 
-def run_with_progress(tasks: Sequence[SectionTask], config: GenerationConfig, chain: Chain) -> list[Outcome]:
+def run_with_progress(
+    tasks: Sequence[SectionTask], config: GenerationConfig, chain: Chain, *, in_order: bool = False
+) -> list[Outcome]:
+    """Run the tasks with a progress bar; ``in_order``: one after the other, each seeing the sections
+    written before it (a new report), else ``config.concurrency`` at a time."""
     progress = progress_bar("generating", len(tasks))
     bar = progress.add_task("generating", total=len(tasks)) if progress else None
 
@@ -81,6 +94,8 @@ def run_with_progress(tasks: Sequence[SectionTask], config: GenerationConfig, ch
     if progress:
         progress.start()
     try:
+        if in_order:
+            return asyncio.run(run_in_order(tasks, chain, finished))
         return asyncio.run(run_tasks(tasks, chain, config.concurrency, finished))
     finally:
         if progress:

@@ -31,6 +31,7 @@ from aicmo_core.runner import (
     build_chain,
     decision_records,
     record_all,
+    run_in_order,
     run_tasks,
     tasks_for,
 )
@@ -115,7 +116,12 @@ async def _generate(ls: AicmoLanguageServer, uri: str, choices: Sequence[Section
 
 
 async def run_with_progress(
-    ls: AicmoLanguageServer, tasks: Sequence[SectionTask], config: GenerationConfig, title: str
+    ls: AicmoLanguageServer,
+    tasks: Sequence[SectionTask],
+    config: GenerationConfig,
+    title: str,
+    *,
+    in_order: bool = False,
 ) -> list[Outcome] | None:
     """Run the tasks with the configured chain under one cancellable progress. None when the writer
     cancelled; ``KeyError`` for a chain that names an unknown generator."""
@@ -126,7 +132,10 @@ async def run_with_progress(
     def finished(done: int, task: SectionTask) -> None:
         progress.report(f"{done}/{len(tasks)}: {task.label}", done * 100 // max(len(tasks), 1))
 
-    work = asyncio.ensure_future(run_tasks(tasks, chain, config.concurrency, finished))
+    running = (
+        run_in_order(tasks, chain, finished) if in_order else run_tasks(tasks, chain, config.concurrency, finished)
+    )
+    work = asyncio.ensure_future(running)
     progress.attach(work)
     try:
         outcomes = await work

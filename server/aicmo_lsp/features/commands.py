@@ -143,7 +143,7 @@ async def new_report(ls: AicmoLanguageServer, options: dict[str, Any]) -> dict[s
     tasks = new_report_tasks(pack, brief, mdx=bool(options.get("mdx")))
     try:
         outcomes = await generation.run_with_progress(
-            ls, tasks, settings.generator.core(), f"Writing a {pack.label} report"
+            ls, tasks, settings.generator.core(), f"Writing a {pack.label} report", in_order=True
         )
     except KeyError as exc:
         generation.unknown_generator(ls, exc)
