@@ -190,20 +190,22 @@ def test_the_line_says_when_the_template_wrote_the_section_for_a_model_that_answ
     data = tmp_path / "d"
     result = fix_with_the_model_first(report, data, fake_openai.base_url)
     assert result.returncode == 0, result.stderr
-    assert len(fake_openai.requests) == 2  # two attempts, both refused by the benchmark
+    assert len(fake_openai.requests) == 2  # two attempts, both refused
     [line] = [line for line in result.stderr.splitlines() if line.startswith("overview: ")]
+    # The answer dropped what the writer wrote, which is checked before the benchmark.
     assert line.startswith(
         "overview: fallback_used: 'Client Overview' was written by the template generator: "
-        "the model's answers failed the benchmark twice (3 words, needs 120-260; 0 bullets, needs 3-8; "
+        "the model's answers could not be used twice (the text dropped the writer's facts 'Brand: Saltmarsh Candle Co."
     )
+    assert line.endswith("(+2 more): write each of them verbatim)")
     # The decision log knows which model failed, and that the template (no model) wrote the section.
     with sqlite3.connect(data / "decisions.sqlite3") as db:
         rows = db.execute("SELECT decision_type, generator, model, reason_code FROM decisions ORDER BY id").fetchall()
     assert rows == [
-        ("attempt", "openai", "gpt-test", "failed_benchmark"),
-        ("attempt", "openai", "gpt-test", "failed_benchmark"),
+        ("attempt", "openai", "gpt-test", "bad_answer"),
+        ("attempt", "openai", "gpt-test", "bad_answer"),
         ("attempt", "template", None, "passed"),
-        ("generator_choice", "openai", "gpt-test", "failed_benchmark"),
+        ("generator_choice", "openai", "gpt-test", "bad_answer"),
         ("quality_signal", "template", None, "fallback_used"),
         ("outcome", "template", None, "applied"),
     ]

@@ -15,7 +15,6 @@ from aicmo_core.benchmarks.models import SectionFormat
 from aicmo_core.document.model import BOLD_LABEL_RE
 from aicmo_core.document.text import count_words, line_key, normalize_heading, phrase_pattern, sentence_bounds
 from aicmo_core.generators.base import Failure
-from aicmo_core.generators.template.cells import CELLS
 from aicmo_core.generators.template.compose import compose, render
 from aicmo_core.generators.template.groups import Group, group_for
 from aicmo_core.generators.template.headings import plan_headings
@@ -26,7 +25,9 @@ from aicmo_core.generators.template.patterns import (
     TABLE_DELIMITER_RE,
     has_words,
 )
+from aicmo_core.generators.template.tables import replacement_cell
 from aicmo_core.generators.template.writer import Writer
+from aicmo_core.writer_facts import missing_facts
 
 
 def _group_at(writer: Writer, lines: Sequence[str], index: int) -> Group:
@@ -34,7 +35,7 @@ def _group_at(writer: Writer, lines: Sequence[str], index: int) -> Group:
     for line in reversed(lines[:index]):
         found = HEADING_RE.match(line)
         if found:
-            return group_for(found.group(2))
+            return group_for(writer.data, writer.kind, found.group(2))
     return Group(None, writer.label_topic, "intro")
 
 
@@ -52,7 +53,7 @@ def fix_forbidden(writer: Writer, lines: list[str], failure: Failure) -> None:
         stand_in = False
     if pattern is None:
         return
-    brand = writer.facts.slots["brand"] if "brand" in writer.facts.known else None
+    brand = writer.brief.values["brand"] if "brand" in writer.brief.known else None
     for index in range(len(lines)):
         for _ in range(8):  # each pass removes one occurrence; a line rarely holds more
             found = pattern.search(lines[index])
@@ -81,9 +82,7 @@ def _rewrite(
         offset = 0
         for number, cell in enumerate(cells):
             if offset <= found.start() < offset + len(cell) + 1:
-                column = "Action" if number > 1 else "Focus"
-                replacement = writer.draw("cell:" + column, CELLS[column], writer.slots(), passes=4) or "Agreed"
-                cells[number] = f" {replacement} "
+                cells[number] = f" {replacement_cell(writer)} "
                 break
             offset += len(cell) + 1
         return "|".join(cells)
@@ -97,14 +96,23 @@ def _rewrite(
     start = found.start() - len(prefix)
     for sentence_start, sentence_end in sentence_bounds(rest):
         if sentence_start <= max(start, 0) < sentence_end or start < 0:
-            if marker and len(sentence_bounds(rest)) == 1:
-                new = writer.bullet(group.topic, group.flavour)
+            sentence = rest[sentence_start:sentence_end]
+            if any(not missing_facts([fact], sentence) for fact in writer.request.facts):
+                new = _without(sentence, found.start() - len(prefix) - sentence_start, found.end() - found.start())
+            elif marker and len(sentence_bounds(rest)) == 1:
+                new = writer.bullet(group) or ""
             else:
-                new = writer.sentence(group.topic, group.flavour)
-            if new is None:
-                new = ""
+                new = writer.sentence(group) or ""
             return (prefix + rest[:sentence_start] + new + rest[sentence_end:]).rstrip()
     return line[: found.start()] + line[found.end() :]
+
+
+def _without(sentence: str, start: int, length: int) -> str:
+    """``sentence`` without the forbidden text at ``start`` (it carries a fact of the writer's, so it
+    stays): "In today's digital age, candles sell on Instagram." -> "Candles sell on Instagram."."""
+    text = (sentence[: max(start, 0)] + sentence[max(start, 0) + length :]).strip()
+    text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(text.split())).lstrip(",;:-–— ")
+    return text[:1].upper() + text[1:]
 
 
 def fix_repeats(writer: Writer, lines: list[str]) -> None:
@@ -124,13 +132,13 @@ def fix_repeats(writer: Writer, lines: list[str]) -> None:
         if stripped.startswith("|"):
             cells = line.split("|")
             if len(cells) > 3:
-                cells[2] = f" {writer.draw('cell:Action', CELLS['Action'], writer.slots(), passes=4) or 'Agreed'} "
+                cells[2] = f" {replacement_cell(writer)} "
             new_line = "|".join(cells)
         elif marker:
-            new_line = marker.group(1) + (writer.bullet(group.topic, group.flavour) or "")
+            new_line = marker.group(1) + (writer.bullet(group) or "")
         else:
             indent = line[: len(line) - len(line.lstrip())]
-            new_line = indent + (writer.sentence(group.topic, group.flavour) or "")
+            new_line = indent + (writer.sentence(group) or "")
         lines[index] = new_line
         seen.add(line_key(new_line))
 
@@ -183,7 +191,7 @@ def fix_missing(writer: Writer, body: str, failures: Sequence[Failure]) -> str:
                 h for h in headings if any(has_words(normalize_heading(h), normalize_heading(w)) for w in wanted)
             ]
     carry = Group(None, writer.label_topic, "intro")
-    groups = [carry, *map(group_for, headings)]
+    groups = [carry, *(group_for(writer.data, writer.kind, h) for h in headings)]
     bullets = 0
     if "min_bullets" in rules:
         bullets = max(section.min_bullets - metrics.bullets, 0) + 1

@@ -1,25 +1,14 @@
 """Planning sub-headings and bold labels: which required headings fit under ``max_headings`` and
 which become ``**Label:**`` lines, which sub-headings to add (the next steps of a numbered series, or
-general ones), and the value written after a label."""
+the kind's own), and the value written after a label."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from aicmo_core.document.text import line_key, normalize_heading
-from aicmo_core.generators.template.cells import Kind
-from aicmo_core.generators.template.facts import as_topic, fill_template
+from aicmo_core.document.text import normalize_heading
+from aicmo_core.generators.template.groups import SERIES_RE, STEP_WORDS, as_topic
 from aicmo_core.generators.template.patterns import has_words
-from aicmo_core.generators.template.vocabulary import (
-    BUCKET_THEMES,
-    EXTRA_HEADINGS,
-    LABEL_DEFAULT,
-    LABEL_MISSING,
-    LABEL_VALUES,
-    SERIES_RE,
-    STEP_FOCUS,
-    STEP_WORDS,
-)
 from aicmo_core.generators.template.writer import Writer
 
 
@@ -42,25 +31,30 @@ def plan_headings(
     as_headings = missing if room is None else missing[:room]
     as_labels = missing[len(as_headings) :]
     wanted = max(section.min_headings - existing, len(as_headings))
-    if writer.kind is Kind.CALENDAR and existing == 0 and not as_headings:
+    if writer.kind.calendar is not None and existing == 0 and not as_headings:
         wanted = max(wanted, 4)
     if room is not None:
         wanted = min(wanted, room)
     headings = [*as_headings]
     taken = {normalize_heading(h) for h in [*headings, *section.required_headings]} | set(present)
+    # An added sub-heading says something new: none shares a topic with one already there.
+    topics = {id(t) for h in [*headings, *section.required_headings] if (t := writer.data.topic_for(writer.kind, h))}
     for extra in _extra_headings(writer, headings):
         if len(headings) >= wanted:
             break
         key = normalize_heading(extra)
-        if key not in taken and writer.allowed(extra):
+        topic = None if SERIES_RE.match(key) else writer.data.topic_for(writer.kind, extra)  # steps may share one
+        if key not in taken and writer.allowed(extra) and (topic is None or id(topic) not in topics):
             headings.append(extra)
             taken.add(key)
+            if topic is not None:
+                topics.add(id(topic))
     return [_named_step(writer, h) for h in headings], as_labels
 
 
 def _extra_headings(writer: Writer, headings: Sequence[str]) -> Iterable[str]:
     """More sub-headings: the next steps of a numbered series ("Phase 3" after "Phase 2"), a
-    series the section's label implies ("Bucket 1" in "Content Buckets"), or general ones."""
+    series the section's label implies ("Bucket 1" in "Content Buckets"), the kind's own, or any."""
     series: dict[str, int] = {}
     for heading in [*writer.section.required_headings, *headings]:
         found = SERIES_RE.match(normalize_heading(heading))
@@ -71,12 +65,15 @@ def _extra_headings(writer: Writer, headings: Sequence[str]) -> Iterable[str]:
         word = normalize_heading(heading)
         if " " not in word and (word + "s") in label_words:
             series.setdefault(word, 0)
-    if not series and writer.kind is Kind.CALENDAR:
+    if not series and writer.kind.calendar is not None:
         series["week"] = 0
     for word, last in series.items():
         for number in range(last + 1, last + 7):
             yield f"{word.capitalize()} {number}"
-    yield from EXTRA_HEADINGS
+    first, *extra = writer.kind.headings or ("",)
+    writer.rng.shuffle(extra)
+    yield from [h for h in (first, *extra) if h]
+    yield from writer.data.shared.headings
 
 
 def _named_step(writer: Writer, heading: str) -> str:
@@ -85,12 +82,22 @@ def _named_step(writer: Writer, heading: str) -> str:
     if not found or ":" in heading:
         return heading
     number = int(found.group(2))
-    if found.group(1) not in STEP_WORDS:
-        name = BUCKET_THEMES[(number - 1) % len(BUCKET_THEMES)]
+    shared = writer.data.shared
+    if found.group(1) in STEP_WORDS:
+        name = shared.steps[(number - 1) % len(shared.steps)].name
     else:
-        name = STEP_FOCUS[(number - 1) % len(STEP_FOCUS)][0]
+        name = shared.buckets[(number - 1) % len(shared.buckets)]
     named = f"{heading}: {name}"
     return named if writer.allowed(named) else heading
+
+
+def step_focus(writer: Writer, step: str) -> str | None:
+    """What a numbered step ("week 2") focuses on, as a sentence."""
+    found = SERIES_RE.match(normalize_heading(step))
+    if not found or found.group(1) not in STEP_WORDS:
+        return None
+    steps = writer.data.shared.steps
+    return writer.draw("focus:" + step, [steps[(int(found.group(2)) - 1) % len(steps)].focus], {"step": step})
 
 
 def label_line(writer: Writer, label: str) -> str:
@@ -99,21 +106,25 @@ def label_line(writer: Writer, label: str) -> str:
     name = label.rstrip().rstrip(":").strip()
     words = set(normalize_heading(name).split())
     value = None
-    for keywords, brief_field, template in LABEL_VALUES:
-        if not words.intersection(keywords):
+    topic = {"topic": as_topic(name), "label": writer.label_topic}
+    for entry in writer.data.shared.labels:
+        if not words.intersection(entry.words):
             continue
-        if brief_field is not None and brief_field not in writer.facts.known:
-            value = LABEL_MISSING.get(brief_field)
-            if value is None:
+        pattern = entry.value
+        if entry.field is not None and entry.field not in writer.brief.known:
+            if entry.missing is None:
                 continue
-        else:
-            value = fill_template(template, writer.slots(as_topic(name)))
+            pattern = entry.missing
+        value = writer.fill(pattern, topic)
         if value is not None and writer.allowed(value):
             break
         value = None
     if value is None:
-        value = writer.sentence(as_topic(name)) or fill_template(LABEL_DEFAULT, writer.slots()) or name
-    value = value[0].upper() + value[1:] if value[:1].islower() else value
-    line = f"**{name}:** {value}"
-    writer.used_keys.add(line_key(line))
-    return line
+        group_topic = writer.data.topic_for(writer.kind, name)
+        pool = group_topic.sentences if group_topic is not None else writer.kind.sentences
+        value = writer.draw("label:" + name, pool, topic) or writer.fill(writer.data.shared.label_default, topic)
+    value = value or name
+    value = (
+        value[0].upper() + value[1:] if value[:1].islower() and not value.startswith(writer.brief.as_given) else value
+    )
+    return writer.use(f"**{name}:** {value}")

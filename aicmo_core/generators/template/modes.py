@@ -1,13 +1,13 @@
-"""The three modes: ``regenerate`` writes the body anew; ``expand`` keeps the writer's text byte for
-byte and appends material; ``fix`` edits only the lines the failures point at (:mod:`.fixes`) and
-appends what they say is missing."""
+"""The modes: ``regenerate`` writes the body anew keeping the writer's facts (``scratch``: from the
+brief alone); ``expand`` keeps the writer's text byte for byte and appends material; ``fix`` edits
+only the lines the failures point at (:mod:`.fixes`) and appends what they say is missing."""
 
 from __future__ import annotations
 
 from aicmo_core.benchmarks.models import SectionFormat
 from aicmo_core.document.text import normalize_heading
+from aicmo_core.generators.base import Mode
 from aicmo_core.generators.template.compose import compose, render, trim
-from aicmo_core.generators.template.facts import as_topic
 from aicmo_core.generators.template.fixes import (
     fix_forbidden,
     fix_long_sentences,
@@ -15,23 +15,47 @@ from aicmo_core.generators.template.fixes import (
     fix_repeats,
     fix_too_long,
 )
-from aicmo_core.generators.template.groups import Group, group_for
+from aicmo_core.generators.template.groups import Group, as_topic, group_for
 from aicmo_core.generators.template.headings import plan_headings
+from aicmo_core.generators.template.keep import Kept, kept_lines, known_line
 from aicmo_core.generators.template.writer import Writer
 
 
 def regenerate(writer: Writer) -> str:
-    section = writer.section
+    """The body anew; in ``regenerate`` (not ``scratch``) with the writer's lines that carry facts."""
+    section, request = writer.section, writer.request
+    facts = request.facts if request.mode is not Mode.SCRATCH else ()
+    kept = kept_lines(writer, request.current_body, facts)
     is_table = section.format is SectionFormat.TABLE
     covered = [normalize_heading(c) for c in writer.table_columns()] if is_table else []
     headings, as_labels = plan_headings(writer, [], 0, covered)
-    groups = [Group(None, as_topic(section.label), "intro"), *map(group_for, headings)]
+    groups = [
+        Group(None, as_topic(section.label), "intro"),
+        *(group_for(writer.data, writer.kind, h) for h in headings),
+    ]
     rows = [h.split(":")[0] for h in headings] if is_table else None
     compose(
-        writer, groups, bullets=writer.bullet_target(), target=writer.word_target(), table_rows=rows, labels=as_labels
+        writer,
+        groups,
+        bullets=writer.bullet_target(),
+        target=writer.word_target(),
+        table_rows=rows,
+        labels=as_labels,
+        kept=kept,
     )
     trim(writer, groups, section.max_words)
-    return render(writer, groups)
+    return keep_facts(writer, render(writer, groups), kept)
+
+
+def keep_facts(writer: Writer, body: str, kept: Kept | None = None) -> str:
+    """``body`` with a "What we know" line for any fact of the request it does not carry: first in a
+    new text, after the writer's text in ``fix`` (never in ``scratch``)."""
+    if writer.request.mode is Mode.SCRATCH or not writer.request.facts:
+        return body
+    line = known_line(writer, body, kept or Kept())
+    if line is None:
+        return body
+    return f"{body.rstrip()}\n\n{line}\n" if kept is None else f"{line}\n\n{body}"
 
 
 def expand(writer: Writer) -> str:
@@ -44,7 +68,7 @@ def expand(writer: Writer) -> str:
     covered = [normalize_heading(c) for c in writer.table_columns()] if needs_table else []
     headings, as_labels = plan_headings(writer, present, metrics.headings, covered)
     carry = Group(None, as_topic(section.label), "intro")
-    groups = [carry, *map(group_for, headings)]
+    groups = [carry, *(group_for(writer.data, writer.kind, h) for h in headings)]
     text = measured.source
     bullets = max(writer.bullet_target() - metrics.bullets, 0)
     if section.max_bullets is not None:
@@ -62,7 +86,7 @@ def expand(writer: Writer) -> str:
 
 def fix(writer: Writer) -> str:
     """The writer's text with only what the failures name changed: offending lines rewritten in
-    place, missing pieces appended after the text."""
+    place, missing pieces appended after the text (and any fact an edit lost)."""
     failures = writer.request.failures
     rules = {failure.rule for failure in failures}
     if "empty_section" in rules:
@@ -78,4 +102,4 @@ def fix(writer: Writer) -> str:
         fix_long_sentences(writer, lines)
     if "max_words" in rules:
         fix_too_long(writer, lines)
-    return fix_missing(writer, "\n".join(lines), failures)
+    return keep_facts(writer, fix_missing(writer, "\n".join(lines), failures))

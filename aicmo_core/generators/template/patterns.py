@@ -7,7 +7,7 @@ import re
 
 # Brief values that are placeholders, not content.
 PLACEHOLDER_RE = re.compile(
-    r"(?i)^(?:none|null|nil|n/?a|tbd|tbc|todo|unknown|placeholder|brand|client|x+|-+|\?+|\.+)$|lorem|ipsum|\binsert\b"
+    r"(?i)^(?:none|null|nil|n/?a|tbd|tbc|todo|unknown|placeholder|brand|client|x{2,}|-+|\?+|\.+)$|lorem|ipsum|\binsert\b"
 )
 # Characters that are Markdown or MDX syntax in running text.
 MARKUP_RE = re.compile(r"[<>{}\[\]|*_`\\#~]")
@@ -24,3 +24,9 @@ WORD_CHAR_RE = re.compile(r"[^\W_]")
 def has_words(haystack: str, needle: str) -> bool:
     """Whether the normalised ``needle`` occurs in the normalised ``haystack`` as whole words."""
     return f" {needle} " in f" {haystack} "
+
+
+# A label line: "Category: Organic Skincare", "- **Launch Region(s):** Mumbai, India".
+PROSE_LABEL_RE = re.compile(
+    r"^\s*(?:[-*+]\s+|\d{1,3}[.)]\s+)?(?:\*\*|__)?([A-Z][^:*_\n]{0,40}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\S[^\n]*?)\s*$"
+)
