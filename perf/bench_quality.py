@@ -99,19 +99,8 @@ PLATFORMS = (
     "Google Ads",
     "Google Business Profile",
 )
-# First words of a brief value that are no proper nouns: written lower case mid-sentence is right.
-_GENERIC_FIRST_WORDS_TEXT = (
-    "a an the women men people parents busy young older new local small independent remote first-time "
-    "grow increase double book sell launch build win reach drive get raise cut reduce acquire fill "
-    "warm friendly clean specialty fashion regional neighbourhood neighborhood b2b finance adults "
-    "families students professionals owners buyers shoppers home pet pets charity software fintech retail "
-    "health healthcare hospital education fitness beauty skincare food drinks coffee bakery travel automotive "
-    "furniture luxury premium craft artisan sustainable organic direct-to-consumer subscription online digital "
-    "b2c d2c dtc e-commerce ecommerce consumer financial wealth insurance real hospitality recruit hire enrol "
-    "enroll attract generate hit add achieve sign earn improve boost lift turn make become establish enter expand "
-    "open relaunch rebuild restore recover retain keep convert"
-)
-GENERIC_FIRST_WORDS = frozenset(_GENERIC_FIRST_WORDS_TEXT.split())
+# Brief fields whose values are names ("BrightSmile Dental", "Northeast Portland").
+NAME_FIELDS = ("brand", "competitors", "channels", "market", "location", "city", "region")
 CHANNEL_SECTION_RE = re.compile(r"calendar|channel|ad.concept|ad_concept|awareness|acquisition", re.IGNORECASE)
 COMPETITOR_SECTION_RE = re.compile(r"competit", re.IGNORECASE)
 _LIST_MARKER_RE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
@@ -152,20 +141,36 @@ def masked(text: str, brief: Brief) -> str:
     return text
 
 
+def known_names(brief: Brief) -> set[str]:
+    """Words the brief shows are names: every word of a name field, any capitalised word inside a value."""
+    names = {
+        word
+        for field in NAME_FIELDS
+        for value in [brief.fields.get(field, ""), *brief.lists.get(field, [])]
+        for word in value.split()
+    }
+    for value in brief_values(brief):
+        names |= {word for word in value.split()[1:] if word[:1].isupper()}
+    return {name.strip(",.") for name in names}
+
+
 def lower_cased(text: str, brief: Brief) -> list[str]:
-    """Proper nouns of the brief written in lower case in ``text`` (case-sensitive, whole words)."""
+    """Proper nouns of the brief written in lower case in ``text`` (case-sensitive, whole words).
+
+    A value's first word is capitalised because it starts the value ("Private dental clinics"); it
+    counts as a name only when the brief shows it is one ("Portland professionals" with the market
+    "Northeast Portland").
+    """
+    names = known_names(brief)
     found = []
     for value in brief_values(brief):
         words = value.split()
         checks: list[str] = []
-        first = words[0]
-        if first != first.lower() and first.lower().strip(",.") not in GENERIC_FIRST_WORDS:
-            checks.append(" ".join([first.lower(), *words[1:3]]))  # "portland professionals aged"
+        if words[0].strip(",.") in names and words[0] != words[0].lower():
+            checks.append(" ".join([words[0].lower(), *words[1:3]]))  # "portland professionals aged"
         for before, word in itertools.pairwise(words):
             if word != word.lower() and word[:1].isalpha():
                 checks.append(f"{before} {word.lower()}")  # "in lisbon"
-        if brief.brand == value and value != value.lower():
-            checks.append(value.lower())
         found += [c for c in checks if re.search(rf"(?<![\w]){re.escape(c)}(?![\w])", text)]
     return sorted(set(found))
 

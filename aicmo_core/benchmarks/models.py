@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 SECTION_ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+MAX_EXAMPLE_CHARS = 2000  # an example is an excerpt: a long one costs every prompt its tokens
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -42,6 +43,12 @@ class SectionBenchmark(_Strict):
         default=(), description="Other heading wordings that name this section in real reports."
     )
     description: str = Field(default="", description="What the section is for, in one sentence.")
+    example: str | None = Field(
+        default=None,
+        max_length=MAX_EXAMPLE_CHARS,
+        description="A short excerpt of a strong section of this kind, shown to models as a model of density "
+        "(none of its facts are used). Unset: the example aicmo ships for this section id; empty: none.",
+    )
     min_words: Annotated[int, Field(ge=0)]
     max_words: Annotated[int, Field(ge=1)]
     min_bullets: Annotated[int, Field(ge=0)] = 0
@@ -101,6 +108,7 @@ class SectionOverride(_Strict):
     label: NonEmpty | None = None
     aliases: tuple[NonEmpty, ...] | None = None
     description: str | None = None
+    example: Annotated[str | None, Field(max_length=MAX_EXAMPLE_CHARS)] = None
     min_words: Annotated[int | None, Field(ge=0)] = None
     max_words: Annotated[int | None, Field(ge=1)] = None
     min_bullets: Annotated[int | None, Field(ge=0)] = None

@@ -1,14 +1,17 @@
 """What a model is told: a :class:`GenerationRequest` turned into chat messages within a token budget.
 
 The prompt has two messages. The *system* message holds the instructions (what to write and what
-never to write). The *user* message holds, in this order: the task, the benchmark spelled out as
-explicit constraints, the client's brief, the writer's current text, the neighbouring sections and,
-on a retry, what the last attempt got wrong.
+never to write). The *user* message holds, in this order: the section and its purpose, the pack's
+outline, the benchmark spelled out as explicit constraints, an example of a strong section of this
+kind for another client, the client's brief, the facts to keep, the writer's current text, the
+opening of the report's other sections, the neighbouring sections and, on a retry, what the last
+attempt got wrong.
 
-When the prompt is over budget it is cut in this order, and only as far as needed: the neighbours
-are shortened (the end of the section before, the start of the section after: the parts that touch
-the section being written), then dropped; then, as a last resort, the middle of the current text is
-left out. The instructions, the constraints, the brief and the failures are never cut: a prompt of
+When the prompt is over budget it is cut in this order, and only as far as needed: the example is
+dropped; the other sections' openings are shortened, then dropped; the neighbours are shortened
+(the end of the section before, the start of the section after: the parts that touch the section
+being written), then dropped; then, as a last resort, the middle of the current text is left out.
+The instructions, the constraints, the brief, the facts and the failures are never cut: a prompt of
 those alone may exceed the budget, and is sent as it is.
 
 No tokenizer is available offline, so tokens are estimated: one token per four ASCII characters
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from aicmo_core.benchmarks.examples import example_for
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.briefs import prompt_brief
 from aicmo_core.generators import defaults
@@ -52,7 +56,9 @@ class Prompt:
 
     messages: tuple[Message, ...]
     estimated_tokens: int
-    trimmed: tuple[str, ...] = ()  # in order: "neighbours shortened", "neighbours dropped", "current text trimmed"
+    # What was cut, in order: "example dropped", "report shortened", "report dropped",
+    # "neighbours shortened", "neighbours dropped", "current text trimmed".
+    trimmed: tuple[str, ...] = ()
 
     @property
     def system(self) -> str:
@@ -167,6 +173,17 @@ def _written(request: GenerationRequest, limit: int | None) -> str | None:
     return "## The report so far (do not repeat what it says)\n" + "\n".join(items)
 
 
+def _example(request: GenerationRequest) -> str | None:
+    example = example_for(request.section)
+    if not example:
+        return None
+    return (
+        "## A strong section of this kind, for another client\n"
+        "Match its density and specificity, not its words: none of its names, numbers or facts belong in"
+        f" this report.\n<example>\n{example}\n</example>"
+    )
+
+
 def _failures(request: GenerationRequest) -> str | None:
     if not request.failures:
         return None
@@ -211,6 +228,7 @@ class _Cut:
     neighbours: int | None  # characters of each neighbour, None: left out
     written: int | None  # characters of each other section's opening, None: left out
     trimmed: tuple[str, ...]
+    example: bool = False
 
 
 def _user_message(
@@ -222,6 +240,9 @@ def _user_message(
         parts[0] += f"\nPurpose: {section.description}"
     parts.append(f"## The report's sections\n{_outline(request)}")
     parts.append(f"## Constraints\n{constraints(section, request.sub_heading)}")
+    example = _example(request) if cut.example else None
+    if example:
+        parts.append(example)
     parts.append(f"## Brief\n{_brief(request, allowed)}")
     facts = _facts(request)
     if facts:
@@ -262,11 +283,16 @@ def build_prompt(
         return Prompt(messages, estimate_messages(messages), cut.trimmed)
 
     longest_neighbour = max(len(before_full or ""), len(after_full or ""))
-    for written, trimmed in ((WRITTEN_CHARS, ()), (MIN_WRITTEN_CHARS, ("report shortened",))):
-        prompt = render(_Cut(current_full, longest_neighbour, written, trimmed))
+    no_example: tuple[str, ...] = ("example dropped",) if example_for(request.section) else ()
+    for written, trimmed, example in (
+        (WRITTEN_CHARS, (), True),
+        (WRITTEN_CHARS, no_example, False),
+        (MIN_WRITTEN_CHARS, (*no_example, "report shortened"), False),
+    ):
+        prompt = render(_Cut(current_full, longest_neighbour, written, trimmed, example))
         if prompt.estimated_tokens <= token_budget:
             return prompt
-    dropped_report: tuple[str, ...] = ("report dropped",) if request.report else ()
+    dropped_report = (*no_example, "report dropped") if request.report else no_example
     has_neighbours = before_full is not None or after_full is not None
     return _fit_without_report(render, current_full, (longest_neighbour, has_neighbours), dropped_report, token_budget)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from aicmo_core.benchmarks.examples import builtin_examples, example_for
 from aicmo_core.benchmarks.loader import load_pack_file, load_packs
 from aicmo_core.benchmarks.models import Pack
 from aicmo_core.config import load_config
@@ -261,6 +262,43 @@ def test_odd_benchmark_files_are_problems_never_tracebacks(tmp_path: Path, text:
     for problem in packs.problems:
         assert problem.message
         assert problem.line is None or problem.line >= 1
+
+
+def test_every_builtin_section_has_a_description_and_an_example(builtin: dict[str, Pack]) -> None:
+    for pack in builtin.values():
+        for section in pack.sections:
+            assert len(section.description.split()) >= 12, (pack.key, section.id)
+            assert 40 <= len(example_for(section).split()) <= 120, (pack.key, section.id)
+    used = {section.id for pack in builtin.values() for section in pack.sections}
+    assert set(builtin_examples()) == used  # no example for a section no pack has
+
+
+def test_a_pack_section_may_bring_its_own_example_or_none(tmp_path: Path) -> None:
+    (tmp_path / "own.yaml").write_text(
+        "key: own\nlabel: Own\nsections:\n"
+        "  - {id: overview, label: Overview, min_words: 1, max_words: 9, example: 'Harbour & Pine mends boots.'}\n"
+        "  - {id: next_steps, label: Next Steps, min_words: 1, max_words: 9, example: ''}\n"
+        "  - {id: final_summary, label: Summary, min_words: 1, max_words: 9}\n",
+        encoding="utf-8",
+    )
+    sections = load_packs([tmp_path], include_builtin=False).packs["own"].sections
+    assert [example_for(s) for s in sections] == [
+        "Harbour & Pine mends boots.",
+        "",
+        builtin_examples()["final_summary"],
+    ]
+
+
+def test_an_example_too_long_for_a_prompt_is_a_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        f"key: long\nlabel: Long\nsections:\n  - id: a\n    label: A\n    min_words: 1\n    max_words: 9\n"
+        f"    example: {'word ' * 500}\n",
+        encoding="utf-8",
+    )
+    [problem] = load_packs([tmp_path], include_builtin=False).problems
+    assert located(problem) == (8, 5, "sections[0].example")
+    assert "at most 2000 characters" in problem.message
 
 
 def test_load_pack_file_of_a_healthy_fixture() -> None:

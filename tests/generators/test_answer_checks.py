@@ -71,11 +71,24 @@ def test_scratch_discards_the_current_text_and_its_facts() -> None:
     assert "6,800" not in prompt.user
 
 
-def test_over_budget_the_report_so_far_goes_first() -> None:
-    long = tuple(Neighbour(f"s{n}", f"Section {n}", "word " * 400) for n in range(12))
-    prompt = build_prompt(replace(REQUEST, report=long), token_budget=1000)
-    assert prompt.trimmed[0] in ("report shortened", "report dropped")
-    assert prompt.estimated_tokens <= 1000
+LONG_REPORT = tuple(Neighbour(f"s{n}", f"Section {n}", "word " * 400) for n in range(12))
+WHOLE = build_prompt(replace(REQUEST, report=LONG_REPORT), token_budget=10**6).estimated_tokens
+
+
+@pytest.mark.parametrize(
+    ("budget", "trimmed"),
+    [
+        (WHOLE, ()),
+        (WHOLE - 1, ("example dropped",)),
+        (1200, ("example dropped", "report shortened")),  # 12 openings of 240 characters do not fit, of 80 do
+        (1000, ("example dropped", "report dropped")),
+    ],
+)
+def test_over_budget_the_example_goes_first_then_the_report_so_far(budget: int, trimmed: tuple[str, ...]) -> None:
+    prompt = build_prompt(replace(REQUEST, report=LONG_REPORT), token_budget=budget)
+    assert prompt.trimmed == trimmed
+    assert prompt.estimated_tokens <= budget
+    assert ('- "Section 0": word word' in prompt.user) is (trimmed[-1:] != ("report dropped",))
 
 
 def test_unlisted_front_matter_keys_never_reach_the_model() -> None:

@@ -16,6 +16,7 @@ from dataclasses import replace
 import pytest
 from support.fake_openai import FakeOpenAI, Reply
 
+from aicmo_core.benchmarks.examples import builtin_examples
 from aicmo_core.benchmarks.loader import load_packs
 from aicmo_core.benchmarks.models import SectionBenchmark, SectionFormat
 from aicmo_core.enforce import Policy, Quality, enforce, errors_of, outline_problem, validate_body
@@ -438,6 +439,7 @@ def _words(prefix: str, count: int) -> str:
 
 
 LONG = make_request(
+    section=SECTION.model_copy(update={"example": ""}),  # the example's place in the cuts is tested below
     current_body=_words("cur", 600),
     before=Neighbour("executive_summary", "Executive Summary", _words("bef", 600)),
     after=Neighbour("messaging_framework", "Messaging Framework", _words("aft", 600)),
@@ -486,6 +488,33 @@ def test_a_budget_too_small_for_the_essentials_still_keeps_them() -> None:
     assert prompt.estimated_tokens > 100
     assert constraints(SECTION) in prompt.user and "- brand: Glow Botanicals" in prompt.user
     assert "AIC101 min_words" in prompt.user
+
+
+OWN_EXAMPLE = "### Brand\n**Brand:** Harbour & Pine mends boots in 48 hours."
+
+
+def test_the_prompt_shows_an_example_of_the_section_and_says_none_of_its_facts_belong() -> None:
+    shipped = builtin_examples()["overview"]
+    user = build_prompt(make_request()).user
+    assert (
+        "## A strong section of this kind, for another client\n"
+        "Match its density and specificity, not its words: none of its names, numbers or facts belong in this"
+        f" report.\n<example>\n{shipped}\n</example>\n\n## Brief\n"
+    ) in user
+    own = build_prompt(make_request(section=SECTION.model_copy(update={"example": OWN_EXAMPLE}))).user
+    assert f"<example>\n{OWN_EXAMPLE}\n</example>" in own and shipped not in own
+    none = build_prompt(make_request(section=SECTION.model_copy(update={"example": ""}))).user
+    assert "<example>" not in none
+
+
+def test_over_budget_the_example_is_dropped_before_anything_else() -> None:
+    request = replace(LONG, section=SECTION)
+    whole = build_prompt(request, 10**6)
+    assert whole.trimmed == () and "<example>" in whole.user
+    prompt = build_prompt(request, whole.estimated_tokens - 1)
+    assert prompt.trimmed == ("example dropped",)
+    assert "<example>" not in prompt.user
+    assert _words("bef", 600) in prompt.user and _words("aft", 600) in prompt.user
 
 
 @pytest.mark.parametrize(("text", "tokens"), [("", 0), ("abcd", 1), ("abcde", 2), ("日本語", 3), ("été", 3)])
