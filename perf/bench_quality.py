@@ -23,11 +23,13 @@ carrying the sections written before it in ``report``. Measured per report, then
   (:func:`aicmo_core.generators.answer_checks.invented_figures`);
 - *ms/section*: the mean time to write one section (and the slowest).
 
-Then, for failing reports that carry the writer's facts (``examples/failing/*`` and the goldens of
+Then, for failing reports that carry the writer's facts (``examples/failing/*``, ``perf/reports/*.md`` (breaks between sections, a comment footer) and the goldens of
 ``tests/fixtures/goldens`` with their packs from ``tests/test_goldens.py``): every failing section is
 regenerated with its facts (:func:`aicmo_core.writer_facts.extract_facts`) and the report's other
 sections, and the share of facts the new text keeps is counted (goal: 95% or more), with how many
-of the new texts pass their benchmark.
+of the new texts pass their benchmark; the new texts are then put into the report as ``aicmo fix``
+does, and the report's thematic breaks (``---``, not the front matter's) before and after and the
+placeholders (AIC144) in the new texts are counted (goals: every break kept, no placeholder).
 
 Run ``python perf/bench_quality.py`` (``--briefs DIR`` for other briefs, ``--quick`` for a smoke run:
 three packs, two briefs, the examples only). Numbers go to ``perf/RESULTS.md``.
@@ -57,13 +59,14 @@ from aicmo_core.benchmarks.models import Pack, SectionBenchmark  # noqa: E402
 from aicmo_core.briefs import report_brief  # noqa: E402
 from aicmo_core.check import CheckOptions, check_text  # noqa: E402
 from aicmo_core.document.text import line_key, sentence_bounds  # noqa: E402
+from aicmo_core.edits import apply_edits  # noqa: E402
 from aicmo_core.enforce import validate_body  # noqa: E402
 from aicmo_core.findings import Status  # noqa: E402
 from aicmo_core.generators.answer_checks import invented_figures, meta_talk  # noqa: E402
 from aicmo_core.generators.base import Brief, GenerationRequest, Mode, Neighbour  # noqa: E402
 from aicmo_core.generators.template import write_section  # noqa: E402
 from aicmo_core.reports import new_report_requests  # noqa: E402
-from aicmo_core.rewrite import body_text, generation_request  # noqa: E402
+from aicmo_core.rewrite import body_text, generation_request, replace_body  # noqa: E402
 from aicmo_core.writer_facts import extract_facts, missing_facts  # noqa: E402
 
 DEFAULT_BRIEFS = ROOT / "perf" / "briefs" / "tune"
@@ -105,6 +108,8 @@ CHANNEL_SECTION_RE = re.compile(r"calendar|channel|ad.concept|ad_concept|awarene
 COMPETITOR_SECTION_RE = re.compile(r"competit", re.IGNORECASE)
 _LIST_MARKER_RE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _DELIMITER_RE = re.compile(r"^\s*\|?\s*:?-{3,}")
+THEMATIC_BREAK_RE = re.compile(r"^ {0,3}(?:-[ \t]*){3,}$", re.MULTILINE)
+FRONT_MATTER_RE = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
 def units(body: str) -> list[str]:
@@ -340,11 +345,16 @@ class FactsKept:
     facts: int = 0
     kept: int = 0
     passing: int = 0
+    breaks: int = 0  # thematic breaks (``---``) of the report
+    breaks_kept: int = 0  # ... still there once every new text is in
+    placeholders: int = 0  # placeholder findings (AIC144) in the report once every new text is in
     lost: list[str] = field(default_factory=list)
 
 
 def failing_reports(quick: bool) -> Iterable[tuple[Path, str | None]]:
     for path in sorted((ROOT / "examples" / "failing").iterdir()):
+        yield path, None
+    for path in sorted((ROOT / "perf" / "reports").glob("*.md")):
         yield path, None
     if quick:
         return
@@ -364,6 +374,8 @@ def regenerate_keeps_facts(path: Path, pack_key: str | None, options: CheckOptio
         for r in result.sections
         if r.section.heading is not None
     ]
+    edits = []
+    regenerated: set[str | None] = set()
     for section_result in result.sections:
         section = section_result.section
         if section.benchmark is None or section_result.status is not Status.FAIL:
@@ -380,27 +392,45 @@ def regenerate_keeps_facts(path: Path, pack_key: str | None, options: CheckOptio
         kept.lost += [f"{section.id}: {fact.text}" for fact in lost]
         findings = validate_body(section.benchmark, body, level=request.heading_level, mdx=request.mdx)
         kept.passing += not findings
+        edits.append(replace_body(section, body))
+        regenerated.add(section.id)
+    before = path.read_text(encoding="utf-8")
+    after = apply_edits(before, edits)
+    kept.breaks = len(THEMATIC_BREAK_RE.findall(FRONT_MATTER_RE.sub("", before)))
+    kept.breaks_kept = min(kept.breaks, len(THEMATIC_BREAK_RE.findall(FRONT_MATTER_RE.sub("", after))))
+    rechecked = check_text(after, str(path), replace(options, pack=pack_key))
+    kept.placeholders = sum(f.code == "AIC144" and f.section in regenerated for f in rechecked.findings)
     return kept
 
 
 def print_facts(quick: bool, verbose: bool) -> float:
     options = CheckOptions(packs=load_packs(()))
     print()
-    print("| report | failing sections regenerated | facts | kept | kept % | passing their benchmark |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| report | failing sections regenerated | facts | kept | kept % | passing their benchmark "
+        "| `---` before | `---` after | placeholders after |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     total = FactsKept("all")
     for path, pack_key in failing_reports(quick):
         kept = regenerate_keeps_facts(path, pack_key, options)
-        for name in ("sections", "facts", "kept", "passing"):
+        for name in ("sections", "facts", "kept", "passing", "breaks", "breaks_kept", "placeholders"):
             setattr(total, name, getattr(total, name) + getattr(kept, name))
-        share = kept.kept / kept.facts * 100 if kept.facts else 100.0
-        print(f"| {kept.name} | {kept.sections} | {kept.facts} | {kept.kept} | {share:.1f} | {kept.passing} |")
+        print(facts_row(kept))
         if verbose:
             for item in kept.lost[:10]:
                 print(f"  lost: {item}")
-    share = total.kept / total.facts * 100 if total.facts else 100.0
-    print(f"| **all** | {total.sections} | {total.facts} | {total.kept} | {share:.1f} | {total.passing} |")
-    return share
+    total.name = "**all**"
+    print(facts_row(total))
+    return total.kept / total.facts * 100 if total.facts else 100.0
+
+
+def facts_row(kept: FactsKept) -> str:
+    share = kept.kept / kept.facts * 100 if kept.facts else 100.0
+    return (
+        f"| {kept.name} | {kept.sections} | {kept.facts} | {kept.kept} | {share:.1f} | {kept.passing} "
+        f"| {kept.breaks} | {kept.breaks_kept} | {kept.placeholders} |"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
