@@ -52,6 +52,7 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from support.quality import is_meta  # noqa: E402
 from test_goldens import FIXTURES, GOLDENS  # noqa: E402  (tests/ is on the path: the goldens' packs)
 
 from aicmo_core.benchmarks.loader import load_packs  # noqa: E402
@@ -71,21 +72,6 @@ from aicmo_core.writer_facts import extract_facts, missing_facts  # noqa: E402
 
 DEFAULT_BRIEFS = ROOT / "perf" / "briefs" / "tune"
 QUICK_PACKS = ("quick_social_basic", "launch_gtm_pack", "strategy_campaign_enterprise")
-# Sentences about the report, the section or the task instead of the client.
-META_PATTERNS = [
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"\bin this (?:section|part|report|document)\b",
-        r"\bthis (?:section|report|document)\b",
-        r"\b(?:section|part)s? of (?:this|the) (?:report|document)\b",
-        r"\bthe [\w\s&-]{1,40} (?:part|section) of (?:this|the) report\b",
-        r"\beach choice here\b",
-        r"\bwhat we learn here\b",
-        r"\b(?:the )?(?:following|next|previous) (?:section|part)\b",
-        r"\b(?:table|list) (?:below|above)\b",
-        r"\bthis part\b",
-    )
-]
 # Platforms a report may name; "X" and "email" are left out (a letter, and a word of every plan).
 PLATFORMS = (
     "Instagram",
@@ -259,7 +245,7 @@ def brief_checks(report: Report) -> dict[str, list[str]]:
             ]
         out["lower"] += [f"{section.id}: {w}" for w in lower_cased(body, brief)]
         for sentence in sentences(body):
-            if any(p.search(sentence) for p in META_PATTERNS) or meta_talk(sentence):
+            if is_meta(sentence) or meta_talk(sentence):
                 out["meta"].append(f"{section.id}: {sentence[:90]}")
     return out
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support.quality import BRAND_ONLY_BRIEF, EMPTY_BRIEF, FULL_BRIEF
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
@@ -29,18 +30,9 @@ WRITING = builtin_writing()
 SECTIONS = [(pack, section) for pack in PACKS.values() for section in pack.sections]
 
 BRIEFS = {
-    "full": Brief(
-        {
-            "brand": "Glow Botanicals",
-            "industry": "Clean beauty",
-            "audience": "Women 25-40 who want simple skincare",
-            "goal": "Grow online sales 30% in six months",
-            "voice": "warm, expert, no jargon",
-            "offer": "a free travel-size serum with every first order",
-        }
-    ),
-    "brand_only": Brief({"brand": "Northwind"}),
-    "empty": Brief({}),
+    "full": FULL_BRIEF,
+    "brand_only": BRAND_ONLY_BRIEF,
+    "empty": EMPTY_BRIEF,
     "unicode": Brief(
         {
             "brand": "café lumière ☕",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+from support.quality import BRAND_ONLY_BRIEF, EMPTY_BRIEF, FULL_BRIEF, is_meta
 
 from aicmo_core.benchmarks.loader import builtin_benchmark_dir, load_packs
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
@@ -38,38 +39,12 @@ TUNE = {
     path.stem: YAML(typ="safe", pure=True).load(path.read_text()) for path in (REPO / "perf/briefs/tune").glob("*.yaml")
 }
 BRIEFS = {
-    "full": Brief(
-        {
-            "brand": "Glow Botanicals",
-            "industry": "Clean beauty",
-            "audience": "Women 25-40 who want simple skincare",
-            "goal": "Grow online sales 30% in six months",
-            "voice": "warm, expert, no jargon",
-            "offer": "a free travel-size serum with every first order",
-        }
-    ),
-    "brand_only": Brief({"brand": "Northwind"}),
-    "empty": Brief({}),
+    "full": FULL_BRIEF,
+    "brand_only": BRAND_ONLY_BRIEF,
+    "empty": EMPTY_BRIEF,
     **{name: Brief.from_front_matter(data) for name, data in sorted(TUNE.items())},
 }
 
-# Sentences about the report, the section or the task instead of the client.
-META = [
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"\bin this (?:section|part|report|document|plan)\b",
-        r"\bthis (?:section|report|document)\b",
-        r"\bthis part\b",
-        r"\b(?:section|part)s? of (?:this|the) (?:report|document)\b",
-        r"\bthe [\w\s&-]{1,40} (?:part|section) of (?:this|the) report\b",
-        r"\beach choice here\b",
-        r"\bwhat we learn here\b",
-        r"\b(?:following|next|previous) (?:section|part)\b",
-        r"\b(?:table|list) (?:below|above)\b",
-        r"\bhere (?:is|are)\b",
-        r"\bas (?:shown|described|outlined) (?:above|below)\b",
-    )
-]
 PLATFORMS = ("Instagram", "TikTok", "Facebook", "LinkedIn", "YouTube", "Pinterest", "Snapchat", "Reddit", "WhatsApp")
 LIST_MARKER_RE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 
@@ -126,7 +101,7 @@ def test_no_sentence_talks_about_the_report_the_section_or_the_task(brief_name: 
     for pack, section in SECTIONS:
         body = write_section(request(pack, section, BRIEFS[brief_name]))
         for sentence in sentences(body):
-            assert not any(p.search(sentence) for p in META), (pack.key, section.id, sentence)
+            assert not is_meta(sentence), (pack.key, section.id, sentence)
             assert meta_talk(sentence) is None, (pack.key, section.id, sentence)
 
 
