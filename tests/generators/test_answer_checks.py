@@ -39,6 +39,7 @@ REQUEST = GenerationRequest(
             "the answer talks about itself or the report instead of the client: 'In this section we set out the brand.'",
         ),
         ("<current_text>\nKettle & Crumb\n</current_text>", "the answer repeats the prompt ('<current_text>')"),
+        ("<example>\nKettle & Crumb bakes sourdough.\n</example>", "the answer repeats the prompt ('<example>')"),
         (
             "Engagement rose 42% and sales hit $1.2m among 12,000 locals.",
             "the answer states figures found nowhere in the brief or the report: '42%', '$1.2m', '12,000'; "
