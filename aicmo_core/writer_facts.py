@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from aicmo_core.document.preprocess import preprocess
 
-_LABEL_RE = re.compile(
+# A label line: "Category: Organic Skincare", "- **Launch Region(s):** Mumbai, India".
+LABEL_RE = re.compile(
     r"^\s*(?:[-*+]\s+|\d{1,3}[.)]\s+)?(?:\*\*|__)?([A-Z][^:*_\n]{0,40}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\S[^\n]*?)\s*$"
 )
 _NUMBER_RE = re.compile(
@@ -159,7 +160,7 @@ def extract_facts(body: str, *, mdx: bool = False) -> list[Fact]:
             continue
         if not line.strip() or line.lstrip().startswith(("#", "|---", "| ---")):
             continue
-        label = _LABEL_RE.match(line)
+        label = LABEL_RE.match(line)
         if label and not label.group(2).startswith("//"):
             value = label.group(2).rstrip(".").strip("*_ ")
             if value and len(value.split()) <= 12:

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 from aicmo_core.document.preprocess import preprocess
 from aicmo_core.document.text import normalize_heading, sentence_bounds
-from aicmo_core.generators.template.patterns import BRAND_STAND_IN_RE, HEADING_RE, LIST_MARKER_RE, PROSE_LABEL_RE
+from aicmo_core.generators.template.patterns import BRAND_STAND_IN_RE, HEADING_RE, LIST_MARKER_RE
 from aicmo_core.generators.template.writer import Writer
 from aicmo_core.rules.placeholder import PLACEHOLDER_RE
-from aicmo_core.writer_facts import Fact, missing_facts
+from aicmo_core.writer_facts import LABEL_RE, Fact, missing_facts
 
 _CLAUSE_SPLIT_RE = re.compile(r"\s*(?:[,;:()]|—|–|\s-\s)\s*")
 
@@ -96,16 +96,16 @@ class _Reader:
             self.take("\n".join(rows), "table", heading, carried)
 
     def line(self, line: str, heading: str) -> None:
-        label = PROSE_LABEL_RE.match(line)
+        label = LABEL_RE.match(line)
+        marker = LIST_MARKER_RE.match(line)
         # A short "Label: value" is a fact sheet line; a list item with a longer value stays a list item.
-        short = 12 if not LIST_MARKER_RE.match(line) else 8
+        short = 8 if marker else 12
         if label and len(label.group(1).split()) <= 5 and len(label.group(2).split()) <= short:
             text = f"**{label.group(1).strip()}:** {label.group(2).strip()}"
             carried = self.carried(text)
             if carried:
                 self.take(text, "label", heading, carried)
                 return
-        marker = LIST_MARKER_RE.match(line)
         if marker:
             text = line[marker.end() :].strip()
             carried = self.carried(text)

@@ -24,9 +24,3 @@ WORD_CHAR_RE = re.compile(r"[^\W_]")
 def has_words(haystack: str, needle: str) -> bool:
     """Whether the normalised ``needle`` occurs in the normalised ``haystack`` as whole words."""
     return f" {needle} " in f" {haystack} "
-
-
-# A label line: "Category: Organic Skincare", "- **Launch Region(s):** Mumbai, India".
-PROSE_LABEL_RE = re.compile(
-    r"^\s*(?:[-*+]\s+|\d{1,3}[.)]\s+)?(?:\*\*|__)?([A-Z][^:*_\n]{0,40}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\S[^\n]*?)\s*$"
-)
