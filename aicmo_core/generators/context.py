@@ -283,12 +283,15 @@ def build_prompt(
         return Prompt(messages, estimate_messages(messages), cut.trimmed)
 
     longest_neighbour = max(len(before_full or ""), len(after_full or ""))
-    no_example: tuple[str, ...] = ("example dropped",) if example_for(request.section) else ()
-    for written, trimmed, example in (
-        (WRITTEN_CHARS, (), True),
-        (WRITTEN_CHARS, no_example, False),
-        (MIN_WRITTEN_CHARS, (*no_example, "report shortened"), False),
-    ):
+    has_example = bool(example_for(request.section))
+    no_example: tuple[str, ...] = ("example dropped",) if has_example else ()
+    # Only the cuts that change the prompt: without an example or a report there is nothing to drop.
+    cuts: list[tuple[int, tuple[str, ...], bool]] = [(WRITTEN_CHARS, (), has_example)]
+    if has_example:
+        cuts.append((WRITTEN_CHARS, no_example, False))
+    if request.report:
+        cuts.append((MIN_WRITTEN_CHARS, (*no_example, "report shortened"), False))
+    for written, trimmed, example in cuts:
         prompt = render(_Cut(current_full, longest_neighbour, written, trimmed, example))
         if prompt.estimated_tokens <= token_budget:
             return prompt
