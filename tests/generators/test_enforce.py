@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
+from support.scripted import OVERVIEW, PACK, PASSING, Scripted
 
-from aicmo_core.benchmarks.loader import load_packs
 from aicmo_core.enforce import (
     OnExhausted,
     Policy,
@@ -20,33 +18,13 @@ from aicmo_core.enforce import (
 )
 from aicmo_core.generators.base import (
     Brief,
-    Generation,
     GenerationError,
     GenerationRequest,
     Mode,
     Reason,
 )
 
-PACK = load_packs((Path(__file__).parent.parent / "fixtures" / "lsp" / "workspace" / "benchmarks",)).packs["brief"]
-OVERVIEW = PACK.sections[0]  # 8-60 words, at least 2 bullets, sub-heading "Goal", no "lorem ipsum"
-PASSING = "Glow Botanicals sells gentle skincare to women.\n\n- Audience: sensitive skin\n- Promise: short routines\n\n### Goal\n\nGrow repeat orders."
 TWO_ERRORS = "Glow Botanicals sells gentle skincare to women with sensitive skin."  # bullets and Goal missing
-
-
-@dataclass
-class Scripted:
-    """A generator that answers from a script: a body, or a GenerationError to raise."""
-
-    name: str
-    answers: list[str | GenerationError]
-    requests: list[GenerationRequest] = field(default_factory=list)
-
-    async def generate(self, request: GenerationRequest) -> Generation:
-        self.requests.append(request)
-        answer = self.answers.pop(0)
-        if isinstance(answer, GenerationError):
-            raise answer
-        return Generation(answer, prompt_tokens=10, completion_tokens=20)
 
 
 def request(mode: Mode = Mode.REGENERATE, body: str = "") -> GenerationRequest:

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import pytest
+from support.scripted import OVERVIEW, PACK, PASSING, Scripted
 
-from aicmo_core.benchmarks.loader import load_packs
 from aicmo_core.enforce import Candidate, Outcome, Policy, Quality, enforce, fallback_notice
 from aicmo_core.generators.base import (
     Brief,
@@ -22,28 +21,8 @@ from aicmo_core.generators.base import (
     create_generator,
 )
 
-PACK = load_packs((Path(__file__).parent.parent / "fixtures" / "lsp" / "workspace" / "benchmarks",)).packs["brief"]
-OVERVIEW = PACK.sections[0]  # 8-60 words, at least 2 bullets, sub-heading "Goal", no "lorem ipsum"
-PASSING = "Glow Botanicals sells gentle skincare to women.\n\n- Audience: sensitive skin\n- Promise: short routines\n\n### Goal\n\nGrow repeat orders."
 NO_GOAL = "Glow Botanicals sells gentle skincare to women with sensitive skin.\n\n- Audience: sensitive skin\n- Promise: short routines"
 NO_BULLETS = "Glow Botanicals sells gentle skincare to women with sensitive skin.\n\n### Goal\n\nGrow repeat orders."
-
-
-@dataclass
-class Scripted:
-    """A generator that answers from a script: a body, or a GenerationError to raise."""
-
-    name: str
-    answers: list[str | GenerationError]
-    model: str | None = None
-    requests: list[GenerationRequest] = field(default_factory=list)
-
-    async def generate(self, request: GenerationRequest) -> Generation:
-        self.requests.append(request)
-        answer = self.answers.pop(0)
-        if isinstance(answer, GenerationError):
-            raise answer
-        return Generation(answer, prompt_tokens=10, completion_tokens=20)
 
 
 def run(*generators: Scripted) -> Outcome:
