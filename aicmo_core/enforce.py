@@ -193,6 +193,20 @@ class Outcome:
     def chosen(self) -> Candidate | None:
         return next((c for c in self.trace if c.passed), None)
 
+    @property
+    def written_by(self) -> Candidate | None:
+        """The candidate whose text ``body`` is: the accepted one, or for provisional text the best
+        attempt under its marker; None when there is no body."""
+        if self.body is None:
+            return None
+        chosen = self.chosen
+        if chosen is not None:
+            return chosen
+        return next(
+            (c for c in self.trace if c.body and self.body == f"{provisional_marker(c.errors)}\n\n{c.body}"),
+            None,
+        )
+
 
 def provisional_marker(findings: Sequence[Finding]) -> str:
     """``<!-- aicmo:provisional fails: AIC101 min_words, AIC131 required_headings -->``."""

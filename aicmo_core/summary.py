@@ -1,5 +1,6 @@
 """Words for a section's state, shared by every front end: code lens titles, hover tables, the
-status payload and the missing sections a writer can still add."""
+one-line summary of a section's findings, the status payload and the missing sections a writer can
+still add."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from dataclasses import dataclass
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.check import ReportResult, SectionResult
 from aicmo_core.findings import Severity, Status
-from aicmo_core.rules import Scope, rules_of
+from aicmo_core.rules import RULES, Scope, rules_of
+from aicmo_core.rules.registry import HoverRow
 
 
 def _count(findings_severity: list[Severity], severity: Severity) -> int:
@@ -58,9 +60,43 @@ MATCH_WORDS = {
 }
 
 
+def finding_notes(result: SectionResult) -> list[str]:
+    """A section's findings in a few words each, one entry per rule in rule order: the rule's note
+    (``"words 212 (min 280)"``, ``"missing sub-headings 'Goal', 'Budget'"``), else each distinct
+    message up to its first ``;`` (the messages say what is wrong before what the benchmark asks)."""
+    notes: list[str] = []
+    for rule in RULES.values():
+        own = [f for f in result.findings if f.code == rule.code]
+        if not own:
+            continue
+        note = rule.note(own) if rule.note is not None else None
+        for text in [note] if note else [f.message.split("; ", 1)[0] for f in own]:
+            if text not in notes:
+                notes.append(text)
+    return notes
+
+
+def summary_line(result: SectionResult) -> str:
+    """One line for a section's findings: ``**FAIL**: 2 errors, 1 warning: words 212 (min 280); ...``."""
+    severities = [f.severity for f in result.findings]
+    counts = [
+        _plural(count, word)
+        for count, word in (
+            (_count(severities, Severity.ERROR), "error"),
+            (_count(severities, Severity.WARNING), "warning"),
+        )
+        if count
+    ]
+    parts = [f"**{result.status.value}**"]
+    if counts:
+        parts.append(", ".join(counts))
+    parts.append("; ".join(finding_notes(result)) or "no findings")
+    return ": ".join(parts)
+
+
 def hover_markdown(result: SectionResult) -> str:
-    """The section's benchmark next to its current figures, as a small Markdown table: one row per
-    rule that has one, then each rule's note on its findings (the sub-headings still missing, ...)."""
+    """The section's benchmark next to its current figures, as a small Markdown table with one row
+    per rule that has one; then one line for its findings, then how its heading was matched."""
     section = result.section
     benchmark = section.benchmark
     if benchmark is None:
@@ -68,24 +104,22 @@ def hover_markdown(result: SectionResult) -> str:
         return lens_title(result).capitalize() + why + "."
     mark = {True: "✓", False: "✗"}
     lines = [
-        f"**{benchmark.label}** (`{benchmark.id}`): **{result.status.value}**",
-        "",
-        f"Matched {MATCH_WORDS.get(section.match.how, 'by')}: {section.match.why}.",
-        "",
-        "| | now | benchmark | |",
+        f"| **{benchmark.label}** (`{benchmark.id}`) | now | benchmark | |",
         "| --- | --- | --- | --- |",
     ]
-    section_rules = rules_of(Scope.SECTION)
-    for rule in section_rules:
-        row = rule.hover(benchmark, section) if rule.hover is not None else None
-        if row is not None:
-            lines.append(f"| {row.label} | {row.now} | {row.bound} | {mark[row.ok]} |")
-    for rule in section_rules:
-        own = [f for f in result.findings if f.code == rule.code]
-        note = rule.note(own) if rule.note is not None and own else None
-        if note:
-            lines += ["", note]
+    for row in hover_rows(result):
+        lines.append(f"| {row.label} | {row.now} | {row.bound} | {mark[row.ok]} |")
+    lines += ["", summary_line(result), "", f"Matched {MATCH_WORDS.get(section.match.how, 'by')}: {section.match.why}."]
     return "\n".join(lines)
+
+
+def hover_rows(result: SectionResult) -> list[HoverRow]:
+    """The rows of a checked section's benchmark table, in rule order."""
+    section, benchmark = result.section, result.section.benchmark
+    if benchmark is None:
+        return []
+    rows = (rule.hover(benchmark, section) for rule in rules_of(Scope.SECTION) if rule.hover is not None)
+    return [row for row in rows if row is not None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.generators import defaults
@@ -187,6 +188,20 @@ class GeneratorSettings:
     token_budget: int = defaults.TOKEN_BUDGET
     brief_fields: tuple[str, ...] = defaults.BRIEF_FIELDS  # the brief fields a model is told
     temperature: float = defaults.TEMPERATURE
+
+
+def server_name(base_url: str | None) -> str:
+    """The host (and port) of an OpenAI-compatible ``base_url``, without user info, path or query:
+    safe to show and to log (``api.openai.com`` when none is set)."""
+    if not base_url:
+        return "api.openai.com"
+    parts = urlsplit(base_url)
+    host = parts.hostname or "the configured server"
+    try:
+        port = parts.port
+    except ValueError:  # a port that is no number: the host alone
+        port = None
+    return f"{host}:{port}" if port else host
 
 
 GeneratorFactory = Callable[[GeneratorSettings], Generator]

@@ -26,13 +26,19 @@ import os
 import re
 import ssl
 import time
-from urllib.parse import urlsplit
 
 import certifi
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 
-from aicmo_core.generators.base import Generation, GenerationError, GenerationRequest, GeneratorSettings, Reason
+from aicmo_core.generators.base import (
+    Generation,
+    GenerationError,
+    GenerationRequest,
+    GeneratorSettings,
+    Reason,
+    server_name,
+)
 from aicmo_core.generators.clean import clean_answer
 from aicmo_core.generators.context import Prompt, build_prompt
 
@@ -142,15 +148,6 @@ def _content_of(completion: ChatCompletion) -> str:
     if isinstance(getattr(message, "refusal", None), str):
         raise GenerationError(Reason.BAD_ANSWER, "the model declined to write the section")
     raise GenerationError(Reason.BAD_ANSWER, "the model server's answer had no text")
-
-
-def server_name(base_url: str | None) -> str:
-    """The host (and port) of ``base_url``, without user info, path or query: safe to show."""
-    if not base_url:
-        return "api.openai.com"
-    parts = urlsplit(base_url)
-    host = parts.hostname or "the configured server"
-    return f"{host}:{parts.port}" if parts.port else host
 
 
 def error_for(exc: openai.OpenAIError, settings: GeneratorSettings) -> GenerationError:

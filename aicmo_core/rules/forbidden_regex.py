@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.findings import Issue, Severity
+from aicmo_core.rules._helpers import names_note
 from aicmo_core.rules.registry import SectionContext, rule
 
 
@@ -21,7 +22,13 @@ def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
     return f"Forbidden patterns (Python regular expressions; no text may match): {patterns}."
 
 
-@rule(code="AIC143", name="forbidden_regex", severity=Severity.ERROR, states=_states)
+@rule(
+    code="AIC143",
+    name="forbidden_regex",
+    severity=Severity.ERROR,
+    note=names_note("forbidden pattern in", "forbidden patterns in", "found"),
+    states=_states,
+)
 def forbidden_regex(ctx: SectionContext) -> Iterator[Issue]:
     """Text in the section matches a forbidden regular expression.
 

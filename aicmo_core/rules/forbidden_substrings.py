@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.text import phrase_pattern
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import quoted
+from aicmo_core.rules._helpers import names_note, quoted
 from aicmo_core.rules.registry import SectionContext, rule
 
 
@@ -15,7 +15,13 @@ def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
     return f"Forbidden phrases, in any letter case: {quoted(benchmark.forbidden_substrings)}."
 
 
-@rule(code="AIC142", name="forbidden_substrings", severity=Severity.ERROR, states=_states)
+@rule(
+    code="AIC142",
+    name="forbidden_substrings",
+    severity=Severity.ERROR,
+    note=names_note("forbidden phrase", "forbidden phrases", "phrase"),
+    states=_states,
+)
 def forbidden_substrings(ctx: SectionContext) -> Iterator[Issue]:
     """A phrase the benchmark forbids appears in the section.
 

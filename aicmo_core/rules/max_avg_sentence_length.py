@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules.registry import HoverRow, SectionContext, rule
+from aicmo_core.rules._helpers import bound_note
+from aicmo_core.rules.registry import HoverRow, Measure, SectionContext, rule
 
 
 def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow | None:
@@ -13,7 +14,8 @@ def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow | None:
     if limit is None:
         return None
     average = section.metrics.avg_sentence_words
-    return HoverRow("avg sentence", f"{average:g} words", f"at most {limit:g}", average <= limit)
+    measure = Measure("avg_sentence_words", average, None, limit)
+    return HoverRow("avg sentence", f"{average:g} words", f"at most {limit:g}", average <= limit, measure)
 
 
 def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
@@ -22,7 +24,14 @@ def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
     return f"Sentences: at most {benchmark.max_avg_sentence_length:g} words on average."
 
 
-@rule(code="AIC161", name="max_avg_sentence_length", severity=Severity.WARNING, hover=_hover, states=_states)
+@rule(
+    code="AIC161",
+    name="max_avg_sentence_length",
+    severity=Severity.WARNING,
+    hover=_hover,
+    note=bound_note("avg sentence", unit=" words"),
+    states=_states,
+)
 def max_avg_sentence_length(ctx: SectionContext) -> Iterator[Issue]:
     """The section's sentences are too long on average (a warning).
 

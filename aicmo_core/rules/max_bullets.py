@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import plural
+from aicmo_core.rules._helpers import bound_note, plural
 from aicmo_core.rules.registry import SectionContext, rule
 
 
-@rule(code="AIC112", name="max_bullets", severity=Severity.WARNING)
+@rule(code="AIC112", name="max_bullets", severity=Severity.WARNING, note=bound_note("bullets"))
 def max_bullets(ctx: SectionContext) -> Iterator[Issue]:
     """A section has more list items than its benchmark allows (a warning).
 

@@ -5,12 +5,14 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules.registry import HoverRow, SectionContext, rule
+from aicmo_core.rules._helpers import bound_note
+from aicmo_core.rules.registry import HoverRow, Measure, SectionContext, rule
 
 
 def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow:
     ratio, limit = section.metrics.repeated_line_ratio, benchmark.max_repeated_line_ratio
-    return HoverRow("repeated lines", f"{ratio:.0%}", f"at most {limit:.0%}", ratio <= limit)
+    measure = Measure("repeated_line_ratio", round(ratio, 4), None, limit)
+    return HoverRow("repeated lines", f"{ratio:.0%}", f"at most {limit:.0%}", ratio <= limit, measure)
 
 
 def _states(benchmark: SectionBenchmark, sub_heading: str) -> str:
@@ -20,7 +22,14 @@ def _states(benchmark: SectionBenchmark, sub_heading: str) -> str:
     )
 
 
-@rule(code="AIC151", name="max_repeated_line_ratio", severity=Severity.ERROR, hover=_hover, states=_states)
+@rule(
+    code="AIC151",
+    name="max_repeated_line_ratio",
+    severity=Severity.ERROR,
+    hover=_hover,
+    note=bound_note("repeated lines", "{:.0%}".format),
+    states=_states,
+)
 def max_repeated_line_ratio(ctx: SectionContext) -> Iterator[Issue]:
     """Too many lines of the section repeat earlier lines.
 

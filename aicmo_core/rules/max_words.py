@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import plural
+from aicmo_core.rules._helpers import bound_note, plural
 from aicmo_core.rules.registry import SectionContext, rule
 
 
-@rule(code="AIC102", name="max_words", severity=Severity.ERROR)
+@rule(code="AIC102", name="max_words", severity=Severity.ERROR, note=bound_note("words"))
 def max_words(ctx: SectionContext) -> Iterator[Issue]:
     """A section has more words than its benchmark allows.
 

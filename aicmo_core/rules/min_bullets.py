@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import bound_text, plural, prompt_range, range_row
+from aicmo_core.rules._helpers import bound_note, bound_text, plural, prompt_range, range_row
 from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
@@ -19,7 +19,9 @@ def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
     return f"List items (bulleted or numbered): {prompt_range(benchmark.min_bullets, benchmark.max_bullets)}."
 
 
-@rule(code="AIC111", name="min_bullets", severity=Severity.ERROR, hover=_hover, states=_states)
+@rule(
+    code="AIC111", name="min_bullets", severity=Severity.ERROR, hover=_hover, note=bound_note("bullets"), states=_states
+)
 def min_bullets(ctx: SectionContext) -> Iterator[Issue]:
     """A section has fewer list items than its benchmark asks for.
 

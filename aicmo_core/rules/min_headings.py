@@ -5,12 +5,14 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import bound_text, plural, prompt_range, range_row
+from aicmo_core.rules._helpers import bound_note, bound_text, plural, prompt_range, range_row
 from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
 def _hover(benchmark: SectionBenchmark, section: Section) -> HoverRow:
-    return range_row("sub-headings", section.metrics.headings, benchmark.min_headings, benchmark.max_headings)
+    return range_row(
+        "sub-headings", section.metrics.headings, benchmark.min_headings, benchmark.max_headings, name="headings"
+    )
 
 
 def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
@@ -19,7 +21,14 @@ def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
     return f"Sub-headings (`{sub_heading}` or deeper): {prompt_range(benchmark.min_headings, benchmark.max_headings)}."
 
 
-@rule(code="AIC121", name="min_headings", severity=Severity.ERROR, hover=_hover, states=_states)
+@rule(
+    code="AIC121",
+    name="min_headings",
+    severity=Severity.ERROR,
+    hover=_hover,
+    note=bound_note("sub-headings"),
+    states=_states,
+)
 def min_headings(ctx: SectionContext) -> Iterator[Issue]:
     """A section has fewer sub-headings than its benchmark asks for.
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.model import Section
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules._helpers import bound_text, plural, prompt_range, range_row
+from aicmo_core.rules._helpers import bound_note, bound_text, plural, prompt_range, range_row
 from aicmo_core.rules.registry import HoverRow, SectionContext, rule
 
 
@@ -17,7 +17,7 @@ def _states(benchmark: SectionBenchmark, sub_heading: str) -> str:
     return f"Length: {prompt_range(benchmark.min_words, benchmark.max_words, 'words')}."
 
 
-@rule(code="AIC101", name="min_words", severity=Severity.ERROR, hover=_hover, states=_states)
+@rule(code="AIC101", name="min_words", severity=Severity.ERROR, hover=_hover, note=bound_note("words"), states=_states)
 def min_words(ctx: SectionContext) -> Iterator[Issue]:
     """A section has fewer words than its benchmark asks for.
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.text import phrase_pattern
 from aicmo_core.findings import Issue, Severity
+from aicmo_core.rules._helpers import names_note
 from aicmo_core.rules.registry import HeadingContext, SectionContext, rule
 
 # What a template, a model or a hurried writer leaves for later. Bracketed text only when it starts
@@ -38,7 +39,14 @@ def _placeholders(text: str) -> Iterator[re.Match[str]]:
         yield match
 
 
-@rule(code="AIC144", name="placeholder", severity=Severity.ERROR, states=_states, unmatched=True)
+@rule(
+    code="AIC144",
+    name="placeholder",
+    severity=Severity.ERROR,
+    note=names_note("placeholder", "placeholders", "found"),
+    states=_states,
+    unmatched=True,
+)
 def placeholder(ctx: SectionContext | HeadingContext) -> Iterator[Issue]:
     """Text left for later: a placeholder instead of content.
 

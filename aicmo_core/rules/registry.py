@@ -6,7 +6,9 @@ A rule owns everything about its check, so adding one touches its own file and o
 - ``check``: the function the engine runs. Its docstring is the rule's documentation
   (``aicmo explain`` and ``docs/rules.md``).
 - ``hover``: the rule's line in a section's hover table (its measure now, its bound, whether it
-  holds), and ``note``: what the hover adds under the table from the rule's findings.
+  holds, and for a numeric bound the figures as numbers), and ``note``: the rule's findings in a
+  few words (``"words 212 (min 280)"``) for the one-line summary of a section (the hover, the
+  scorecard); without one, the summary quotes each message up to its first ``;``.
 - ``states``: the sentence that states the rule's bound to a model (the prompt's constraints).
 - ``exclusive``: when it fires, the section's other rules are not run (one clear finding instead
   of ten, as for an empty section).
@@ -141,6 +143,22 @@ class DocumentContext:
 
 
 @dataclass(frozen=True, slots=True)
+class Measure:
+    """A hover row's figures as numbers, for clients that draw them (the scorecard): the measure's
+    name (a ``SectionMetrics`` field), its value, and its bounds (None: no bound on that side)."""
+
+    name: str
+    value: float
+    low: float | None
+    high: float | None
+
+    @property
+    def bounded(self) -> bool:
+        """Whether the benchmark bounds it at all (``at least 0`` bounds nothing)."""
+        return bool(self.low) or self.high is not None
+
+
+@dataclass(frozen=True, slots=True)
 class HoverRow:
     """One line of a section's hover table: what is measured, its value now, the bound, whether it holds."""
 
@@ -148,6 +166,7 @@ class HoverRow:
     now: str
     bound: str
     ok: bool
+    measure: Measure | None = None
 
 
 HoverFn = Callable[[SectionBenchmark, Section], "HoverRow | None"]

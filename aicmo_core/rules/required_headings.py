@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from aicmo_core.benchmarks.models import SectionBenchmark, SectionFormat
 from aicmo_core.document.text import normalize_heading
-from aicmo_core.findings import Finding, Issue, Severity
-from aicmo_core.rules._helpers import quoted
+from aicmo_core.findings import Issue, Severity
+from aicmo_core.rules._helpers import names_note, quoted
 from aicmo_core.rules.registry import SectionContext, rule
 
 
@@ -22,11 +22,13 @@ def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
     return f"Required sub-headings, each as {where} containing these words: {quoted(benchmark.required_headings)}."
 
 
-def _note(findings: Sequence[Finding]) -> str:
-    return "Missing sub-headings: " + ", ".join(f"'{f.data.get('heading')}'" for f in findings)
-
-
-@rule(code="AIC131", name="required_headings", severity=Severity.ERROR, note=_note, states=_states)
+@rule(
+    code="AIC131",
+    name="required_headings",
+    severity=Severity.ERROR,
+    note=names_note("missing sub-heading", "missing sub-headings", "heading"),
+    states=_states,
+)
 def required_headings(ctx: SectionContext) -> Iterator[Issue]:
     """A sub-heading the benchmark requires is missing.
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from aicmo_core.benchmarks.models import SectionBenchmark
 from aicmo_core.document.text import phrase_pattern
-from aicmo_core.findings import Finding, Issue, Severity
-from aicmo_core.rules._helpers import quoted
+from aicmo_core.findings import Issue, Severity
+from aicmo_core.rules._helpers import names_note, quoted
 from aicmo_core.rules.registry import SectionContext, rule
 
 
@@ -15,11 +15,13 @@ def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
     return f"Required phrases, each verbatim at least once: {quoted(benchmark.required_substrings)}."
 
 
-def _note(findings: Sequence[Finding]) -> str:
-    return "Missing phrases: " + ", ".join(f"'{f.data.get('phrase')}'" for f in findings)
-
-
-@rule(code="AIC141", name="required_substrings", severity=Severity.ERROR, note=_note, states=_states)
+@rule(
+    code="AIC141",
+    name="required_substrings",
+    severity=Severity.ERROR,
+    note=names_note("missing required phrase", "missing required phrases", "phrase"),
+    states=_states,
+)
 def required_substrings(ctx: SectionContext) -> Iterator[Issue]:
     """A phrase the benchmark requires does not appear in the section.
 

@@ -30,6 +30,8 @@ const http = require('http');
 const net = require('net');
 const os = require('os');
 const path = require('path');
+const { startFakeModel } = require('./fakeModel');
+const { writerSteps, mdxColours } = require('./writerSteps');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHROMIUM_ARGS = [
@@ -50,6 +52,16 @@ const LAUNCH = 'failing/launch_gtm_pack.md';
 const MDX = 'failing/strategy_campaign_basic.mdx';
 const NOTES = 'notes.md'; // written by the test: Markdown with no front matter, so not a report
 const NOTES_TEXT = '# Notes for the October plan\n\nLoose thoughts, to become a report once the brief is agreed.\n';
+// An .mdx report written by the test: ESM, JSX, an expression and en dashes (which VS Code would box
+// as ambiguous Unicode unless the extension turns that off for MDX, as VS Code does for Markdown).
+const MDX_DASH = 'dashes.mdx';
+const MDX_DASH_TEXT = [
+  '---', 'pack: quick_social_basic', 'brand: Fettle Bikes', '---', '',
+  'import { Chart } from "./chart"', '', 'export const price = "£49"', '',
+  '## Brand & Objectives', '',
+  'Spring services run April–May, at {price} a bike – booked online in two minutes.', '',
+  '<Chart data={[610, 900]} title="Services booked" />', '',
+].join('\n');
 
 // ---------------------------------------------------------------------------------------------
 // arguments
@@ -284,6 +296,7 @@ async function main(opts, state) {
   const cfg = path.join(runDir, 'config.yaml');
   fs.cpSync(opts.examples, ws, { recursive: true });
   fs.writeFileSync(path.join(ws, NOTES), NOTES_TEXT);
+  fs.writeFileSync(path.join(ws, MDX_DASH), MDX_DASH_TEXT);
   const wsSettings = path.join(ws, '.vscode', 'settings.json');
   const writeWsSettings = (obj) => {
     fs.mkdirSync(path.dirname(wsSettings), { recursive: true });
@@ -325,6 +338,11 @@ async function main(opts, state) {
   const original = fs.readFileSync(path.join(ws, QSB), 'utf8');
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (/^(OPENAI|AICMO)_/.test(k)) delete env[k]; // no model, no key
+  // The slow-model steps point aicmo.generator.baseUrl at a loopback model (fakeModel.js), which needs
+  // a key; the user settings' chain is ["template"], so nothing else ever uses it.
+  env.OPENAI_API_KEY = 'sk-e2e-loopback-only';
+  const fakeModel = await startFakeModel(6000);
+  state.fakeModel = fakeModel;
   Object.assign(env, {
     // code-server's own state (IPC socket, last-opened folder) stays in the run folder
     XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
@@ -336,7 +354,7 @@ async function main(opts, state) {
   const csArgs = ['--user-data-dir', ud, '--extensions-dir', extDir, '--config', cfg];
 
   let n = 0;
-  const total = 19;
+  const total = 27;
   const step = async (name, fn) => {
     n += 1;
     state.step = `${n}/${total} ${name}`;
@@ -633,6 +651,13 @@ async function main(opts, state) {
     // The panel lists every report of the workspace; keep the rows of this one, in a maximised
     // panel (the list is virtual: rows out of view are not in the DOM).
     await togglePanelMaximized();
+    // Only open documents are checked by default (aicmo.workspaceDiagnostics): the other failing
+    // reports of the workspace are not listed.
+    await markers.filter({ hasText: 'quick_social_basic.md' }).waitFor({ timeout: 15000 });
+    const unfiltered = await problemsText();
+    for (const other of ['launch_gtm_pack.md', 'strategy_campaign_basic.mdx']) {
+      check(!unfiltered.includes(other), `the Problems panel lists ${other}, which is not open: ${JSON.stringify(unfiltered.slice(0, 300))}`);
+    }
     await filterProblems('**/failing/quick_social_basic.md');
     await markers.filter({ hasText: '64 words; this section needs 120-260' }).waitFor({ timeout: 15000 });
     const text = await problemsText();
@@ -814,6 +839,28 @@ async function main(opts, state) {
     await closePanel();
   });
 
+  await step(`MDX colouring and no boxed en dashes: ${MDX_DASH}`, async () => {
+    await openFile(MDX_DASH, 'April');
+    await mdxColours({ editor, check, log });
+    await shot('mdx-colours');
+  });
+
+  // Undo until the report is back to its saved text, and check it is the original.
+  const undoToOriginal = async () => {
+    await focusEditor();
+    for (let i = 0; i < 10 && (await page.locator('.tab.active.dirty').count()) > 0; i++) {
+      await page.keyboard.press('Control+Z');
+      await sleep(150);
+    }
+    const text = await documentText();
+    check(text === original, `Undo did not bring back the original text (length ${text.length} vs ${original.length})`);
+  };
+  await writerSteps({
+    page, editor, step, shot, check, waitFor, sleep, log, oneLine, metrics, openFile, runCommand, focusEditor, goToLine,
+    documentText, writeWsSettings, undoToOriginal, fakeModel: state.fakeModel, userData: ud, QSB, QSB_OVERVIEW,
+    focusEditorGroup: async () => runCommand('View: Focus First Editor Group'),
+  });
+
   await step("the extension host's memory, after three reports, a regeneration and an Undo", async () => {
     const host = extensionHostPid();
     check(host, `no extension host (--type=extensionHost) in code-server's process group ${csPid}`);
@@ -870,14 +917,23 @@ async function main(opts, state) {
     return ms;
   };
 
-  await step(`a Markdown file with no pack (${NOTES}) stays silent`, async () => {
+  await step(`a Markdown file with no pack (${NOTES}): no squiggles, "aicmo: no pack" opens the pack picker`, async () => {
     await openFile(NOTES, 'Notes for the October plan');
-    await sleep(3000); // the server is warm: a report would have squiggles by now
+    const status = await waitFor('the "no pack" status bar item', async () => {
+      const t = await statusText();
+      return /no pack/.test(t) ? t : false;
+    }, 20000);
+    check(/^aicmo: no pack/.test(status), `the status bar item reads ${JSON.stringify(status)} for a file with no pack`);
     check((await errors.count()) === 0, `${NOTES} has squiggles before any pack applies`);
     check((await editor.locator('.squiggly-warning, .squiggly-info').count()) === 0, `${NOTES} has warnings before any pack applies`);
-    const status = await statusText();
-    check(status === '', `the status bar item shows ${JSON.stringify(status)} for a file that is not a report`);
     check((await lenses.count()) === 0, `${NOTES} has code lenses before any pack applies`);
+    await statusItem.first().click();
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'Quick Social' }).first().waitFor({ timeout: 10000 });
+    log(`  ${JSON.stringify(status)}; the picker offers ${await rows.count()} packs`);
+    await shot('no-pack-picker');
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
   });
 
   await step('setting aicmo.defaultPack in .vscode/settings.json makes it a report, no restart', async () => {

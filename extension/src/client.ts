@@ -9,6 +9,9 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { DiagnosticsPuller } from './diagnosticsPull';
+import { GenerationPresenter, progressHost } from './generation';
+import { ProgressRouter } from './generationProgress';
+import { generationCommand, initializationOptions } from './generationResults';
 import { onPythonInterpreterChange } from './pythonExtension';
 import { redactSecrets } from './redact';
 import { findServer } from './serverLaunch';
@@ -62,6 +65,10 @@ export class ServerManager implements vscode.Disposable {
   private queue: Promise<void> = Promise.resolve();
   private secretsQueue: Promise<void> = Promise.resolve();
   private readonly puller: DiagnosticsPuller;
+  /** Where the server's progress shows: a generation that takes a while as a cancellable notification. */
+  private readonly progress = new ProgressRouter(progressHost(() => this.client));
+  /** What the writer is told after a generation, whether a command, a code action or a lens ran it. */
+  readonly generation: GenerationPresenter;
   private readonly subscriptions: vscode.Disposable[] = [];
   private notFoundShown = false;
 
@@ -72,9 +79,11 @@ export class ServerManager implements vscode.Disposable {
     this.output = vscode.window.createOutputChannel('aicmo');
     this.channel = redactingChannel(this.output, () => this.knownSecrets);
     this.puller = new DiagnosticsPuller(() => this.client);
+    this.generation = new GenerationPresenter(this);
     this.subscriptions.push(
       this.output,
       this.puller,
+      this.generation,
       context.secrets.onDidChange((event) => {
         if (event.key === API_KEY_SECRET) {
           void this.sendSecrets();
@@ -171,11 +180,29 @@ export class ServerManager implements vscode.Disposable {
       synchronize: { configurationSection: 'aicmo' },
       outputChannel: this.channel,
       traceOutputChannel: this.channel,
-      middleware: this.puller.middleware(),
-      // No `middleware.handleWorkDoneProgress`: the server's generation progress shows as VS Code's
-      // cancellable notification through vscode-languageclient's own progress handling.
+      // The extension presents generation results (conflicts, summaries) itself: generation.ts.
+      initializationOptions: initializationOptions(),
+      middleware: {
+        ...this.puller.middleware(),
+        handleWorkDoneProgress: (token, params, next) => this.progress.handle(token, params, () => next(token, params)),
+        // A code action or lens that runs a generation: its result is told like the commands' (the
+        // extension's own commands send their requests directly, not through this).
+        executeCommand: async (command, args, next) => {
+          const result: unknown = await next(command, args);
+          const generation = generationCommand(command, args);
+          if (generation !== undefined) {
+            this.generation.present(vscode.Uri.parse(generation.uri), result, generation.mode);
+          }
+          return result;
+        },
+      },
     };
     const client = new LanguageClient(CLIENT_ID, 'aicmo', serverOptions, clientOptions);
+    client.onDidChangeState((event) => {
+      if (event.newState === State.Stopped) {
+        this.progress.clear(); // no `end` will come
+      }
+    });
     client.onNotification(ServerNotification.status, (params: unknown) => this.statusBar.update(params));
     this.client = client;
     this.sentKey = undefined;
@@ -193,6 +220,7 @@ export class ServerManager implements vscode.Disposable {
     this.client = undefined;
     this.sentKey = undefined;
     this.statusBar.clear();
+    this.progress.clear();
     if (client === undefined) {
       return;
     }

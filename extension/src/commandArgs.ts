@@ -165,18 +165,3 @@ export function failingPickEntries(failing: readonly FailingEntry[]): PickEntry<
     value: entry,
   }));
 }
-
-/** The message of a generation result that did nothing the server did not already explain. */
-export function generationOutcomeMessage(result: unknown): string | undefined {
-  if (!isRecord(result) || result.applied !== false) {
-    return undefined;
-  }
-  switch (result.reason) {
-    case 'not a report':
-      return "this document is not a report: it names no pack (use 'aicmo: Select Pack for This File')";
-    case 'document not open':
-      return 'the document is not open in the language server yet; try again in a moment';
-    default:
-      return undefined; // the server already showed its own message (busy, cancelled, nothing fails, ...)
-  }
-}

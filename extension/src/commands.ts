@@ -10,13 +10,11 @@ import {
   briefFromAnswers,
   failingPickEntries,
   generateSectionArgs,
-  generationOutcomeMessage,
   listPacksArgs,
   newReportArgs,
   packPickEntries,
   parsePacks,
   parseRules,
-  regenerateAllArgs,
   ruleMarkdown,
   rulePickEntries,
   setPackArgs,
@@ -24,6 +22,10 @@ import {
   type PackInfo,
   type PickEntry,
 } from './commandArgs';
+import { EndpointNotice } from './endpointNotice';
+import { askTargetWords } from './expandTarget';
+import { ReadonlyDocs } from './readonlyDocs';
+import { SHOW_SCORECARD_COMMAND, ScorecardPanel, isReportDocument } from './scorecard';
 import { SELECT_PACK_COMMAND, SHOW_FAILING_COMMAND, type StatusBar } from './statusBar';
 import type { PackSuggestion } from './statusText';
 
@@ -40,15 +42,11 @@ export const Command = {
   showGenerationStats: 'aicmo.showGenerationStats',
   showFailingSections: SHOW_FAILING_COMMAND,
   openExampleReport: 'aicmo.openExampleReport',
+  showScorecard: SHOW_SCORECARD_COMMAND,
 } as const;
 
 function isReportEditor(editor: vscode.TextEditor | undefined): editor is vscode.TextEditor {
-  if (editor === undefined) {
-    return false;
-  }
-  const { document } = editor;
-  const markdownLike = document.languageId === 'markdown' || document.languageId === 'mdx' || document.uri.path.endsWith('.mdx');
-  return markdownLike && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled');
+  return editor !== undefined && isReportDocument(editor.document);
 }
 
 /** The active Markdown/MDX editor, or undefined after telling the writer to open one. */
@@ -86,6 +84,11 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
   const register = (id: string, handler: () => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   };
+  const generation = server.generation; // what the writer is told after a generation
+  const readonlyDocs = new ReadonlyDocs(); // Explain Rule, Show Generation Stats
+  const scorecard = new ScorecardPanel(server, statusBar);
+  const endpointNotice = new EndpointNotice(context); // where the API key goes
+  context.subscriptions.push(readonlyDocs, scorecard, endpointNotice);
 
   register(Command.restartServer, () => server.restart());
   register(Command.showOutput, () => server.output.show(true));
@@ -108,7 +111,11 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
       await context.secrets.store(API_KEY_SECRET, trimmed);
     }
     await server.sendSecrets();
-    void vscode.window.showInformationMessage(trimmed === '' ? 'aicmo: the OpenAI API key was removed.' : 'aicmo: the OpenAI API key was stored.');
+    if (trimmed === '') {
+      void vscode.window.showInformationMessage('aicmo: the OpenAI API key was removed.');
+    } else {
+      endpointNotice.afterKeyStored(); // "aicmo: the key will be sent to api.openai.com (setting aicmo.generator.baseUrl)"
+    }
   });
 
   const generateAtCursor = async (mode: GenerationMode): Promise<void> => {
@@ -117,11 +124,13 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
       return;
     }
     const uri = editor.document.uri.toString();
-    const result = await server.executeCommand(ServerCommand.generateSection, generateSectionArgs(uri, editor.selection.active.line, mode));
-    const message = generationOutcomeMessage(result);
-    if (message !== undefined) {
-      void vscode.window.showInformationMessage(`aicmo: ${message}`);
+    const extra = mode === 'expand' ? await askTargetWords(server, editor.document, editor.selection.active.line) : {}; // {targetWords}
+    if (extra === undefined) {
+      return;
     }
+    await endpointNotice.beforeGeneration(editor.document.uri);
+    const result = await server.executeCommand(ServerCommand.generateSection, { ...generateSectionArgs(uri, editor.selection.active.line, mode), ...extra });
+    generation.present(editor.document.uri, result, mode);
   };
   register(Command.regenerateSectionAtCursor, () => generateAtCursor('regenerate'));
   register(Command.expandSectionAtCursor, () => generateAtCursor('expand'));
@@ -131,11 +140,8 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
     if (editor === undefined) {
       return;
     }
-    const result = await server.executeCommand(ServerCommand.regenerateAllFailing, regenerateAllArgs(editor.document.uri.toString()));
-    const message = generationOutcomeMessage(result);
-    if (message !== undefined) {
-      void vscode.window.showInformationMessage(`aicmo: ${message}`);
-    }
+    await endpointNotice.beforeGeneration(editor.document.uri);
+    await generation.regenerateAll(editor.document.uri, statusBar.statusOf(editor.document.uri));
   });
 
   const choosePack = async (
@@ -192,6 +198,7 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
       }
       answers[question.key] = answer;
     }
+    await endpointNotice.beforeGeneration(uri === undefined ? undefined : vscode.Uri.parse(uri));
     const result = await server.executeCommand(ServerCommand.newReport, newReportArgs(pack.key, briefFromAnswers(answers), uri));
     if (result === undefined) {
       return;
@@ -216,7 +223,7 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
     }
     const rule = await pick(rulePickEntries(parseRules(answer)), 'The rule to explain');
     if (rule !== undefined) {
-      await openUntitled(ruleMarkdown(rule), 'markdown');
+      await readonlyDocs.show(`${rule.code} ${rule.name}`, ruleMarkdown(rule), 'md');
     }
   });
 
@@ -226,7 +233,7 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
       return;
     }
     const text = (answer as { text?: unknown }).text;
-    await openUntitled(typeof text === 'string' ? text : 'No statistics.', 'plaintext');
+    await readonlyDocs.show('Generation Stats', typeof text === 'string' ? text : 'No statistics.', 'txt');
   });
 
   register(Command.openExampleReport, async () => {
@@ -240,6 +247,8 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
       void vscode.window.showErrorMessage(`aicmo: the example report is missing (${file.fsPath}).`);
     }
   });
+
+  register(Command.showScorecard, () => scorecard.show());
 
   register(Command.showFailingSections, async () => {
     const editor = vscode.window.activeTextEditor;

@@ -2,8 +2,12 @@
 // not push them; two gaps follow, filled here:
 // - The server answers `workspace/diagnostic` at once, and vscode-languageclient 9 asks again two
 //   seconds after each answer, so every report in the workspace would be re-read and re-checked every
-//   two seconds. The middleware below asks once at start, then only after a report, a benchmark file,
-//   an aicmo.toml or the `aicmo` settings changed.
+//   two seconds. The middleware below asks once at start, then only after a benchmark file, an
+//   aicmo.toml or the `aicmo` settings changed, and, per the report's folder setting
+//   `aicmo.workspaceDiagnostics`: on, after a report changed on disk; off, after a report's tab or
+//   document closed. Off, the server's answer holds no findings but clears what the closed report
+//   showed: with workspace diagnostics announced, vscode-languageclient keeps a closed document's
+//   last pulled diagnostics and waits for the workspace pull to replace them.
 // - The server re-checks open reports after a settings or benchmark change but sends no
 //   `workspace/diagnostic/refresh`, so open documents would keep stale diagnostics until the next
 //   keystroke; after such a change the open documents are pulled again.
@@ -12,6 +16,15 @@ import * as vscode from 'vscode';
 import { DocumentDiagnosticRequest, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
 
 const SETTLE_MS = 750;
+
+/** Whether `aicmo.workspaceDiagnostics` is on where `uri` is (the server reads it per workspace folder). */
+function workspaceDiagnosticsOn(uri: vscode.Uri): boolean {
+  return vscode.workspace.getConfiguration('aicmo', uri).get<boolean>('workspaceDiagnostics', false);
+}
+
+function isReport(uri: vscode.Uri): boolean {
+  return /\.(md|mdx|markdown)$/i.test(uri.path);
+}
 
 export class DiagnosticsPuller implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -22,7 +35,16 @@ export class DiagnosticsPuller implements vscode.Disposable {
   constructor(private readonly client: () => LanguageClient | undefined) {
     const reports = vscode.workspace.createFileSystemWatcher('**/*.{md,mdx}');
     const configuration = vscode.workspace.createFileSystemWatcher('**/{aicmo.toml,*.yaml,*.yml,*.json}');
-    const onReport = (): void => this.workspaceChanged();
+    const onReport = (uri: vscode.Uri): void => {
+      if (workspaceDiagnosticsOn(uri)) {
+        this.workspaceChanged();
+      }
+    };
+    const onClose = (uri: vscode.Uri): void => {
+      if (isReport(uri) && !workspaceDiagnosticsOn(uri)) {
+        this.workspaceChanged();
+      }
+    };
     const onConfiguration = (): void => {
       this.workspaceChanged();
       this.documentsChanged();
@@ -36,6 +58,14 @@ export class DiagnosticsPuller implements vscode.Disposable {
       configuration.onDidCreate(onConfiguration),
       configuration.onDidChange(onConfiguration),
       configuration.onDidDelete(onConfiguration),
+      vscode.workspace.onDidCloseTextDocument((document) => onClose(document.uri)),
+      vscode.window.tabGroups.onDidChangeTabs((event) => {
+        for (const tab of event.closed) {
+          if (tab.input instanceof vscode.TabInputText) {
+            onClose(tab.input.uri);
+          }
+        }
+      }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('aicmo')) {
           onConfiguration();

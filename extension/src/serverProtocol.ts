@@ -11,6 +11,8 @@ export const ServerCommand = {
   stats: 'aicmo.stats',
   setPack: 'aicmo.setPack',
   newReport: 'aicmo.newReport',
+  applySection: 'aicmo.applySection',
+  scorecard: 'aicmo.scorecard',
 } as const;
 
 /** The language server's own notifications. */

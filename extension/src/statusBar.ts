@@ -19,13 +19,19 @@ export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly byUri = new Map<string, StatusPayload>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly updates = new vscode.EventEmitter<string | undefined>();
+  /** Fires with the (normalized) URI of each document the server sent a status for; undefined when all were forgotten. */
+  readonly onDidUpdate = this.updates.event;
 
   constructor() {
     // With publisher `aicmo` and name `aicmo`, the item's DOM id is `aicmo.aicmo.aicmo.status`.
     this.item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'aicmo';
     this.item.command = SHOW_FAILING_COMMAND;
-    this.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(() => this.render()));
+    this.subscriptions.push(
+      this.updates,
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+    );
   }
 
   /** The `aicmo/status` notification's handler. */
@@ -41,6 +47,7 @@ export class StatusBar implements vscode.Disposable {
       this.byUri.set(key, payload);
     }
     this.render();
+    this.updates.fire(key);
   }
 
   /** The last status of a document, if the server sent one. */
@@ -52,6 +59,7 @@ export class StatusBar implements vscode.Disposable {
   clear(): void {
     this.byUri.clear();
     this.render();
+    this.updates.fire(undefined);
   }
 
   private render(): void {

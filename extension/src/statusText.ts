@@ -110,17 +110,27 @@ export function isShown(payload: StatusPayload | undefined): payload is StatusPa
   );
 }
 
+/** Whether the document is Markdown that names no pack (`SKIPPED` with `pack: null`): not checked. */
+export function isNoPack(payload: StatusPayload | undefined): payload is StatusPayload {
+  return payload !== undefined && payload.status === 'SKIPPED' && (payload.pack === null || payload.pack === '');
+}
+
 /**
  * The status bar text, or undefined when the item is hidden.
  *
  * - FAIL with failing sections: `$(error) {pack}: {failed} failing`
  * - FAIL otherwise:             `$(error) {pack}: {missing} missing`
  * - anything else:              `$(check) {pack}: {passed+warned}/{total} sections pass`
+ * - Markdown naming no pack:    `$(circle-slash) aicmo: no pack`, or with the pack its headings
+ *                               suggest: `$(circle-slash) aicmo: no pack (looks like {label})`
  */
 export function statusText(payload: StatusPayload | undefined): string | undefined {
   if (!isShown(payload)) {
+    if (!isNoPack(payload)) {
+      return undefined;
+    }
     const suggestion = suggestionOf(payload);
-    return suggestion ? `$(lightbulb) aicmo: looks like ${suggestion.pack} (${suggestion.found}/${suggestion.total})` : undefined;
+    return suggestion ? `$(circle-slash) aicmo: no pack (looks like ${suggestion.label})` : '$(circle-slash) aicmo: no pack';
   }
   const { pack, sections } = payload;
   if (payload.status === 'FAIL') {
@@ -137,9 +147,9 @@ export function suggestionOf(payload: StatusPayload | undefined): PackSuggestion
   return payload.suggestion ?? undefined;
 }
 
-/** What clicking the item does: list the failing sections of a report, or choose a pack for a hint. */
+/** What clicking the item does: list the failing sections of a report, or choose a pack for a file that names none. */
 export function statusCommand(payload: StatusPayload | undefined): 'failing' | 'choosePack' {
-  return suggestionOf(payload) !== undefined ? 'choosePack' : 'failing';
+  return isNoPack(payload) ? 'choosePack' : 'failing';
 }
 
 /** Backslash-escapes Markdown punctuation, so a pack label is shown as written. */
@@ -160,15 +170,17 @@ const STATUS_WORDS: Record<string, string> = {
 /** The tooltip: a short Markdown summary of the report, or undefined when the item is hidden. */
 export function statusTooltip(payload: StatusPayload | undefined): string | undefined {
   if (!isShown(payload)) {
-    const suggestion = suggestionOf(payload);
-    if (suggestion === undefined) {
+    if (!isNoPack(payload)) {
       return undefined;
     }
-    return [
-      `**aicmo**: this file names no pack, so it is not checked.`,
-      `Its headings cover ${suggestion.found} of the ${suggestion.total} sections of ${escapeMarkdown(suggestion.label)} (\`${suggestion.pack}\`).`,
-      'Click to choose its pack',
-    ].join('\n\n');
+    const suggestion = suggestionOf(payload);
+    const cover =
+      suggestion === undefined
+        ? []
+        : [
+            `Its headings cover ${suggestion.found} of the ${suggestion.total} sections of ${escapeMarkdown(suggestion.label)} (\`${suggestion.pack}\`).`,
+          ];
+    return ['**aicmo**: this file names no pack, so it is not checked.', ...cover, 'Click to choose its pack'].join('\n\n');
   }
   const { sections } = payload;
   const label = payload.packLabel ? `${escapeMarkdown(payload.packLabel)} (\`${payload.pack}\`)` : `\`${payload.pack}\``;

@@ -6,7 +6,6 @@ import {
   briefFromAnswers,
   failingPickEntries,
   generateSectionArgs,
-  generationOutcomeMessage,
   listPacksArgs,
   newReportArgs,
   packPickEntries,
@@ -49,12 +48,14 @@ describe('server command arguments', () => {
 
   test("the server's command IDs", () => {
     assert.deepEqual(Object.values(ServerCommand).sort(), [
+      'aicmo.applySection',
       'aicmo.generateSection',
       'aicmo.listPacks',
       'aicmo.listRules',
       'aicmo.newReport',
       'aicmo.regenerateAllFailing',
       'aicmo.revalidate',
+      'aicmo.scorecard',
       'aicmo.setPack',
       'aicmo.showSection',
       'aicmo.stats',
@@ -121,12 +122,5 @@ describe('answers to quick picks', () => {
       detail: '1 error (kpi_plan)',
       value: { section: 'kpi_plan', label: 'KPI Plan', line: 40, errors: 1 },
     });
-  });
-
-  test('generation results that need a word from the extension', () => {
-    assert.match(generationOutcomeMessage({ applied: false, reason: 'not a report' }) ?? '', /names no pack/);
-    assert.equal(generationOutcomeMessage({ applied: false, reason: 'cancelled' }), undefined);
-    assert.equal(generationOutcomeMessage({ applied: true, sections: [] }), undefined);
-    assert.equal(generationOutcomeMessage(undefined), undefined);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { escapeMarkdown, isShown, parseStatusPayload, statusCommand, statusText, statusTooltip, type StatusPayload } from '../src/statusText';
+import { escapeMarkdown, isNoPack, isShown, parseStatusPayload, statusCommand, statusText, statusTooltip, type StatusPayload } from '../src/statusText';
 
 function payload(overrides: Partial<StatusPayload> = {}, sections: Partial<StatusPayload['sections']> = {}): StatusPayload {
   return {
@@ -39,8 +39,7 @@ describe('statusText', () => {
     );
   });
 
-  test('hidden for SKIPPED, CLOSED, no pack and no payload', () => {
-    assert.equal(statusText(payload({ status: 'SKIPPED', pack: null, packLabel: null })), undefined);
+  test('hidden for SKIPPED with an unknown pack, CLOSED, no pack unless SKIPPED, and no payload', () => {
     assert.equal(statusText(payload({ status: 'SKIPPED', pack: 'no_such_pack', packLabel: null })), undefined);
     assert.equal(statusText(payload({ status: 'CLOSED' })), undefined);
     assert.equal(statusText(payload({ status: 'PASS', pack: null })), undefined);
@@ -87,6 +86,46 @@ describe('parseStatusPayload', () => {
   });
 });
 
+describe('a Markdown document that names no pack', () => {
+  const noPack = payload({ pack: null, packLabel: null, status: 'SKIPPED', failing: [], sections: { total: 0, passed: 0, warned: 0, failed: 0, missing: 0, unknown: 0 } });
+
+  test('the item says so, and clicking it opens the pack picker', () => {
+    assert.equal(statusText(noPack), '$(circle-slash) aicmo: no pack');
+    assert.equal(statusText({ ...noPack, pack: '' }), '$(circle-slash) aicmo: no pack');
+    assert.equal(statusCommand(noPack), 'choosePack');
+    assert.equal(isNoPack(noPack), true);
+  });
+
+  test('the tooltip says it is not checked and what a click does', () => {
+    assert.equal(statusTooltip(noPack), ['**aicmo**: this file names no pack, so it is not checked.', 'Click to choose its pack'].join('\n\n'));
+  });
+
+  test('a closed document, a report and an unknown pack are not "no pack"', () => {
+    assert.equal(isNoPack({ ...noPack, status: 'CLOSED' }), false);
+    assert.equal(statusText({ ...noPack, status: 'CLOSED' }), undefined);
+    assert.equal(isNoPack(payload()), false);
+    assert.equal(isNoPack(payload({ status: 'SKIPPED', pack: 'no_such_pack' })), false);
+    assert.equal(statusCommand({ ...noPack, status: 'CLOSED' }), 'failing');
+    assert.equal(isNoPack(undefined), false);
+  });
+
+  test('the status notification of a plain Markdown file reads as "no pack"', () => {
+    const parsed = parseStatusPayload({
+      uri: 'file:///work/notes.md',
+      version: 1,
+      pack: null,
+      packLabel: null,
+      status: 'SKIPPED',
+      sections: { total: 0, passed: 0, warned: 0, failed: 0, missing: 0, unknown: 0 },
+      errors: 0,
+      warnings: 0,
+      failing: [],
+      suggestion: null,
+    });
+    assert.equal(statusText(parsed), '$(circle-slash) aicmo: no pack');
+  });
+});
+
 describe('a document that names no pack but looks like a report', () => {
   const hint = payload({
     pack: null,
@@ -97,7 +136,7 @@ describe('a document that names no pack but looks like a report', () => {
   });
 
   test('the item names the pack it looks like, and clicking it chooses a pack', () => {
-    assert.equal(statusText(hint), '$(lightbulb) aicmo: looks like quick_social_basic (6/8)');
+    assert.equal(statusText(hint), '$(circle-slash) aicmo: no pack (looks like Quick Social Pack (Basic))');
     assert.equal(statusCommand(hint), 'choosePack');
     assert.equal(statusCommand(payload()), 'failing');
   });
@@ -113,8 +152,8 @@ describe('a document that names no pack but looks like a report', () => {
     );
   });
 
-  test('without a suggestion the item stays hidden; the suggestion is read from the payload', () => {
-    assert.equal(statusText(payload({ pack: null, status: 'SKIPPED' })), undefined);
+  test('without a suggestion the item says only "no pack"; the suggestion is read from the payload', () => {
+    assert.equal(statusText(payload({ pack: null, status: 'SKIPPED' })), '$(circle-slash) aicmo: no pack');
     const parsed = parseStatusPayload({ uri: 'file:///x.md', status: 'SKIPPED', suggestion: { pack: 'p', found: 3, total: 4 } });
     assert.deepEqual(parsed?.suggestion, { pack: 'p', label: 'p', found: 3, total: 4 });
     assert.equal(parseStatusPayload({ uri: 'file:///x.md', status: 'SKIPPED' })?.suggestion, null);

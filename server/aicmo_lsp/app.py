@@ -63,6 +63,9 @@ class GenerationState:
     busy: set[str] = field(default_factory=set)  # documents with a generation running
     progress_tasks: dict[str, asyncio.Future[Any]] = field(default_factory=dict)  # by progress token
     decision_log: DecisionLog | None = None
+    # The client shows generation results itself (initializationOptions clientFeatures
+    # "generationResults"): no per-section window/showMessage from the server then.
+    client_shows_results: bool = False
 
     @property
     def decisions(self) -> DecisionLog:
@@ -207,7 +210,7 @@ class AicmoLanguageServer(LanguageServer):
         limit = settings.max_file_size_mb * 1024 * 1024
         loop = asyncio.get_running_loop()
         validation = await loop.run_in_executor(self.worker, _check, engine, text, path, limit)
-        current = self.workspace.text_documents.get(uri)
+        current = self.workspace.text_documents.get(unquote(uri))  # pygls keys documents by unquoted URI
         if current is None or current.version != version:
             log.debug("dropping result for %s version %s (now %s)", uri, version, current and current.version)
             return None

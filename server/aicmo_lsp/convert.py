@@ -77,11 +77,34 @@ def workspace_edit(
     )
 
 
+def confirmed_workspace_edit(
+    mapper: PositionMapper, uri: str, version: int | None, edits: Sequence[tuple[TextEdit, str, str, str]]
+) -> types.WorkspaceEdit:
+    """Like :func:`workspace_edit`, each edit ``(edit, annotation id, label, description)`` carrying a
+    change annotation that needs the writer's confirmation (VS Code shows its Refactor Preview)."""
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                edits=[
+                    types.AnnotatedTextEdit(annotation_id=key, range=mapper.range(edit.span), new_text=edit.new_text)
+                    for edit, key, _, _ in edits
+                ],
+            )
+        ],
+        change_annotations={
+            key: types.ChangeAnnotation(label=label, needs_confirmation=True, description=description)
+            for _, key, label, description in edits
+        },
+    )
+
+
 def rule_href(code: str) -> str:
     return f"{RULES_DOC_URL}#{code.lower()}"
 
 
 def diagnostic(finding: Finding, mapper: PositionMapper, pack: Pack | None) -> types.Diagnostic:
+    """The finding as a diagnostic; with ``pack``, linked to its section's definition in the pack."""
     related = None
     if pack is not None and finding.section and finding.section in pack.section_sources:
         source = pack.section_sources[finding.section]
@@ -105,7 +128,16 @@ def diagnostic(finding: Finding, mapper: PositionMapper, pack: Pack | None) -> t
 
 
 def diagnostics(result: ReportResult, mapper: PositionMapper) -> list[types.Diagnostic]:
-    return [diagnostic(finding, mapper, result.pack) for finding in result.findings]
+    """The result's findings as diagnostics. Only the first of each section links to the section's
+    definition: one link per section, not one per finding, in the Problems panel and the hover."""
+    linked: set[str] = set()
+    items = []
+    for finding in result.findings:
+        first = finding.section is not None and finding.section not in linked
+        if first:
+            linked.add(str(finding.section))
+        items.append(diagnostic(finding, mapper, result.pack if first else None))
+    return items
 
 
 def problem_diagnostic(problem: Problem) -> types.Diagnostic:

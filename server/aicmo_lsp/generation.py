@@ -1,12 +1,13 @@
-"""Running generators for the editor: progress, cancellation, and applying the result safely.
+"""Running generators for the editor: progress, cancellation, and the answer about each section.
 
 The core's runner (:mod:`aicmo_core.runner`) decides what text each section gets; this module only
 wires it to LSP: a cancellable ``window/workDoneProgress`` while it runs, then one
-``workspace/applyEdit`` (one undo step) against the document version it is applied to. When the
-writer typed while the generator worked, the section is found again by its id in the newest text
-and only its body is replaced; if it is gone, nothing is applied and the writer is told. What the
-server keeps between requests (the key, the busy documents, the progress tokens, the decision log)
-is its :class:`~aicmo_lsp.app.GenerationState`.
+``workspace/applyEdit`` (one undo step) through :mod:`aicmo_lsp.applying`, which never writes over
+text the writer typed in a section while it was being generated. The answer says, per section, what
+happened (``applied``, ``conflict``, ``declined``, ``missing``, ``unchanged``); clients that do not
+show it themselves are also told with ``window/showMessage``. What the server keeps between requests
+(the key, the busy documents, the progress tokens, the decision log) is its
+:class:`~aicmo_lsp.app.GenerationState`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from uuid import uuid4
 
 from lsprotocol import types
 
-from aicmo_core.check import ReportResult
 from aicmo_core.decisions import DecisionRecord, ReasonCode, cancelled_record, document_reason
-from aicmo_core.edits import TextEdit
-from aicmo_core.enforce import Outcome, fallback_notice
-from aicmo_core.rewrite import replace_body
+from aicmo_core.enforce import Outcome, Quality, default_chain, fallback_notice
+from aicmo_core.generators.base import Mode, server_name
+from aicmo_core.rewrite import body_text
 from aicmo_core.runner import (
     GenerationConfig,
     SectionChoice,
@@ -36,11 +36,9 @@ from aicmo_core.runner import (
     tasks_for,
 )
 from aicmo_lsp.app import AicmoLanguageServer
-from aicmo_lsp.convert import workspace_edit
+from aicmo_lsp.applying import Placed, Placement, Replacement, apply_bodies
 
 log = logging.getLogger(__name__)
-
-APPLY_TRIES = 3
 
 
 def tell(ls: AicmoLanguageServer, kind: types.MessageType, message: str) -> None:
@@ -48,27 +46,32 @@ def tell(ls: AicmoLanguageServer, kind: types.MessageType, message: str) -> None
 
 
 async def generate_sections(
-    ls: AicmoLanguageServer, uri: str, choices: Sequence[SectionChoice], title: str
+    ls: AicmoLanguageServer, uri: str, choices: Sequence[SectionChoice], title: str, *, all_failing: bool = False
 ) -> dict[str, Any]:
     """Generate every chosen section with bounded concurrency, then apply all results in one edit.
-    At most one generation runs per document."""
+    At most one generation runs per document. ``all_failing``: the run is "Regenerate all failing
+    sections" (the ``regenerateAll`` preview setting applies)."""
     state = ls.generation
     if uri in state.busy:
         tell(ls, types.MessageType.Warning, "aicmo is already generating in this document; wait for it or cancel it")
         return {"applied": False, "reason": "busy"}
     state.busy.add(uri)
     try:
-        return await _generate(ls, uri, choices, title)
+        return await _generate(ls, uri, choices, title, all_failing)
     finally:
         state.busy.discard(uri)
 
 
-async def _generate(ls: AicmoLanguageServer, uri: str, choices: Sequence[SectionChoice], title: str) -> dict[str, Any]:
+async def _generate(
+    ls: AicmoLanguageServer, uri: str, choices: Sequence[SectionChoice], title: str, all_failing: bool
+) -> dict[str, Any]:
     result = await ls.current_result(uri)
     if result is None or result.pack is None:
         return {"applied": False, "reason": "not a report"}
     settings = await ls.settings_for(uri)
     found = tasks_for(result, choices)
+    # What each section's body was when the generation started: it is applied only over that text.
+    snapshots = {c.section_id: body_text(r.section) for c in choices if (r := result.section(c.section_id))}
     tasks = [task for task in found if task is not None]
     try:
         outcomes = await run_with_progress(ls, tasks, settings.generator.core(), title)
@@ -88,31 +91,106 @@ async def _generate(ls: AicmoLanguageServer, uri: str, choices: Sequence[Section
     finished = [
         (choice, next(produced) if task is not None else None) for choice, task in zip(choices, found, strict=True)
     ]
-    bodies = {c.section_id: outcome.body for c, outcome in finished if outcome is not None and outcome.body}
-    applied, missing = await apply(ls, uri, bodies) if bodies else (False, [])
+    replacements = [
+        replacement(choice, outcome, snapshots[choice.section_id])
+        for choice, outcome in finished
+        if outcome is not None and outcome.body
+    ]
+    preview = settings.preview_generated == "always" or (settings.preview_generated == "regenerateAll" and all_failing)
+    placement = await apply_bodies(ls, uri, replacements, preview=preview)
     documents = [
-        ReasonCode.DOCUMENT_CHANGED
-        if outcome.body is not None and (not applied or task.section_id in missing)
-        else document_reason(outcome)
+        document_reason_after(outcome, placement.placed.get(task.section_id))
         for task, outcome in zip(tasks, outcomes, strict=True)
     ]
     await record_in_background(ls, decision_records(uuid4(), result.pack.key, tasks, outcomes, documents))
-    for choice, outcome in finished:
-        message, kind = describe(choice, outcome, choice.section_id in missing)
+    sections = [section_result(choice, outcome, placement) for choice, outcome in finished]
+    if not ls.generation.client_shows_results:
+        tell_results(ls, finished, sections, placement)
+    return {
+        "applied": placement.any_applied,
+        "endpoint": openai_endpoint(settings.generator.core(), ls.generation.key()),
+        "sections": sections,
+    }
+
+
+VERBS = {Mode.REGENERATE: "Regenerate", Mode.SCRATCH: "Rewrite", Mode.EXPAND: "Expand", Mode.FIX: "Fix"}
+
+
+def replacement(choice: SectionChoice, outcome: Outcome, snapshot: str) -> Replacement:
+    """The new body of a section, applied only over ``snapshot``, labelled for a preview."""
+    assert outcome.body is not None
+    author = outcome.written_by
+    description = (
+        f"written by the {author.generator} generator" + (f" ({author.model})" if author.model else "")
+        if author is not None
+        else "generated"
+    )
+    if outcome.quality is Quality.PROVISIONAL:
+        description += "; provisional: it still fails its benchmark"
+    return Replacement(choice.section_id, outcome.body, snapshot, f"{VERBS[choice.mode]} '{choice.label}'", description)
+
+
+def document_reason_after(outcome: Outcome, placed: Placed | None) -> ReasonCode:
+    """What the run did to the document, for the decision log."""
+    if outcome.body is None or placed is Placed.APPLIED:
+        return document_reason(outcome)
+    if placed is Placed.DECLINED:
+        return ReasonCode.CANCELLED  # the writer discarded the preview
+    return ReasonCode.DOCUMENT_CHANGED  # a conflict, or the section is gone
+
+
+def section_result(choice: SectionChoice, outcome: Outcome | None, placement: Placement) -> dict[str, Any]:
+    """One section of a generation command's answer (see docs/lsp.md#generation)."""
+    placed = placement.placed.get(choice.section_id)
+    if outcome is None:
+        status = Placed.MISSING.value
+    elif not outcome.body:
+        status = "unchanged"
+    else:
+        status = (placed or Placed.MISSING).value
+    author = outcome.written_by if outcome is not None else None
+    answer: dict[str, Any] = {
+        "section": choice.section_id,
+        "label": choice.label,
+        "line": placement.lines.get(choice.section_id) if status != Placed.MISSING.value else None,
+        "status": status,
+        "generator": author.generator if author is not None else None,
+        "quality": outcome.quality.value if outcome is not None else None,
+        "explanation": outcome.explanation if outcome is not None else "section not found",
+    }
+    if outcome is not None and status in (Placed.CONFLICT.value, Placed.DECLINED.value):
+        answer["text"] = outcome.body
+    if status == Placed.CONFLICT.value:
+        answer["current"] = placement.current.get(choice.section_id, "")
+    return answer
+
+
+def tell_results(
+    ls: AicmoLanguageServer,
+    finished: Sequence[tuple[SectionChoice, Outcome | None]],
+    sections: Sequence[dict[str, Any]],
+    placement: Placement,
+) -> None:
+    """The writer's messages about the run, for clients that do not show the results themselves."""
+    if placement.kept_changing:
+        tell(
+            ls,
+            types.MessageType.Warning,
+            "The document kept changing while aicmo applied its text; nothing was applied.",
+        )
+    for (choice, outcome), section in zip(finished, sections, strict=True):
+        if choice.section_id in placement.refused:
+            continue  # told above: the document kept changing
+        message, kind = describe(choice, outcome, section["status"])
         if kind is not None:
             tell(ls, kind, message)
-    return {
-        "applied": applied,
-        "sections": [
-            {
-                "section": choice.section_id,
-                "quality": outcome.quality.value if outcome else None,
-                "explanation": outcome.explanation if outcome else "section not found",
-                "applied": applied and choice.section_id in bodies and choice.section_id not in missing,
-            }
-            for choice, outcome in finished
-        ],
-    }
+
+
+def openai_endpoint(config: GenerationConfig, api_key: str | None) -> str | None:
+    """The host the ``openai`` generator sends the report to (never the key), or None when the chain
+    has no ``openai`` generator."""
+    chain = config.chain or default_chain(api_key)
+    return server_name(config.base_url) if "openai" in chain else None
 
 
 async def run_with_progress(
@@ -126,6 +204,8 @@ async def run_with_progress(
     """Run the tasks with the configured chain under one cancellable progress. None when the writer
     cancelled; ``KeyError`` for a chain that names an unknown generator."""
     chain = build_chain(config, ls.generation.key())
+    if "openai" in chain.policy.chain:  # where the report goes; never the key
+        log.info("generation: openai model %s at %s", config.model, server_name(config.base_url))
     progress = Progress(ls, str(uuid4()))
     await progress.begin(title, len(tasks))
 
@@ -159,13 +239,21 @@ async def record_in_background(ls: AicmoLanguageServer, records: Sequence[Decisi
         await asyncio.get_running_loop().run_in_executor(None, record_all, ls.generation.decisions, records)
 
 
-def describe(choice: SectionChoice, outcome: Outcome | None, missing: bool) -> tuple[str, types.MessageType | None]:
+def describe(choice: SectionChoice, outcome: Outcome | None, status: str) -> tuple[str, types.MessageType | None]:
     """The message for the writer about one section, and its kind (None: say nothing)."""
-    if outcome is None or missing:
+    if status == Placed.MISSING.value:
         return (
             f"Section '{choice.label}' is no longer in the document; nothing was applied.",
             types.MessageType.Warning,
         )
+    if status == Placed.CONFLICT.value:
+        return (
+            f"'{choice.label}' changed while aicmo was writing it; nothing was applied there. "
+            "Run the command again to replace it.",
+            types.MessageType.Warning,
+        )
+    if outcome is None or status == Placed.DECLINED.value:
+        return "", None  # the writer discarded the preview: nothing to tell
     if outcome.passed:
         # A fallback wrote it: the writer must not believe the first generator (the model) did.
         notice = fallback_notice(choice.label, outcome)
@@ -173,45 +261,6 @@ def describe(choice: SectionChoice, outcome: Outcome | None, missing: bool) -> t
     if outcome.body is None:
         return f"'{choice.label}': {outcome.explanation}", types.MessageType.Warning
     return f"'{choice.label}' is marked provisional: {outcome.explanation}", types.MessageType.Warning
-
-
-async def apply(ls: AicmoLanguageServer, uri: str, bodies: dict[str, str]) -> tuple[bool, list[str]]:
-    """Replace the bodies of the sections (by id) in the newest text, as one edit.
-
-    Returns whether the client applied it and the ids of sections no longer found.
-    """
-    for _ in range(APPLY_TRIES):
-        result = await ls.current_result(uri)
-        if result is None:
-            await asyncio.sleep(0.05)  # a newer version is being validated
-            continue
-        version = ls.workspace.get_text_document(uri).version
-        edits, missing = _body_edits(result, bodies)
-        if not edits:
-            return False, missing
-        response = await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(
-                edit=workspace_edit(ls.result_mapper(result), uri, version, edits),
-                label="aicmo: generate sections" if len(edits) > 1 else "aicmo: generate section",
-            )
-        )
-        if response.applied:
-            return True, missing
-        log.info("client did not apply the edit (%s); trying against the newest text", response.failure_reason)
-    tell(ls, types.MessageType.Warning, "The document kept changing while aicmo applied its text; nothing was applied.")
-    return False, []
-
-
-def _body_edits(result: ReportResult, bodies: dict[str, str]) -> tuple[list[TextEdit], list[str]]:
-    edits: list[TextEdit] = []
-    missing = []
-    for section_id, body in bodies.items():
-        section_result = result.section(section_id)
-        if section_result is None:
-            missing.append(section_id)
-        else:
-            edits.append(replace_body(section_result.section, body))
-    return edits, missing
 
 
 def cancel(ls: AicmoLanguageServer, token: str) -> None:

@@ -21,6 +21,8 @@ LIST_RULES_COMMAND: Final = "aicmo.listRules"
 STATS_COMMAND: Final = "aicmo.stats"
 SET_PACK_COMMAND: Final = "aicmo.setPack"
 NEW_REPORT_COMMAND: Final = "aicmo.newReport"
+APPLY_SECTION_COMMAND: Final = "aicmo.applySection"
+SCORECARD_COMMAND: Final = "aicmo.scorecard"
 
 STATUS_NOTIFICATION: Final = "aicmo/status"  # server -> client
 SET_SECRETS_NOTIFICATION: Final = "aicmo/setSecrets"  # client -> server
@@ -36,6 +38,8 @@ COMMANDS: Final[Mapping[str, str]] = {
     "stats": STATS_COMMAND,
     "setPack": SET_PACK_COMMAND,
     "newReport": NEW_REPORT_COMMAND,
+    "applySection": APPLY_SECTION_COMMAND,
+    "scorecard": SCORECARD_COMMAND,
 }
 NOTIFICATIONS: Final[Mapping[str, str]] = {
     "status": STATUS_NOTIFICATION,

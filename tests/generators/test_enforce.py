@@ -60,6 +60,16 @@ def test_exhausted_chain_keeps_the_best_attempt_marked_provisional() -> None:
     outcome = run(request(body="Lorem ipsum."), model)  # the writer's text has 4 errors
     assert outcome.quality is Quality.PROVISIONAL
     assert outcome.body == "<!-- aicmo:provisional fails: AIC131 required_headings -->\n\n" + one_error
+    assert outcome.written_by is outcome.trace[1]  # the best attempt, not the first
+
+
+def test_written_by_names_the_candidate_whose_text_is_used() -> None:
+    fallback = run(
+        request(), Scripted("model", [GenerationError(Reason.TIMED_OUT, "timed out")]), Scripted("backup", [PASSING])
+    )
+    assert fallback.written_by is not None and fallback.written_by.generator == "backup"
+    unchanged = run(request(body=TWO_ERRORS), Scripted("model", [TWO_ERRORS, TWO_ERRORS]))
+    assert unchanged.written_by is None
 
 
 def test_never_replaces_the_writers_text_with_something_no_better() -> None:

@@ -82,7 +82,8 @@ class Recorder:
             version, _ = self.texts[uri]
             # Simultaneous edits become incremental changes from the end of the text backwards.
             edits = sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True)
-            self.edit(uri, version + 1, [(_tuple(e.range), e.new_text) for e in edits if isinstance(e, types.TextEdit)])
+            plain = [e for e in edits if isinstance(e, types.TextEdit | types.AnnotatedTextEdit)]
+            self.edit(uri, version + 1, [(_tuple(e.range), e.new_text) for e in plain])
         return types.ApplyWorkspaceEditResult(applied=True)
 
     def edit(self, uri: str, version: int, edits: list[tuple[tuple[int, int, int, int], str]]) -> None:
@@ -163,6 +164,7 @@ async def start(
     capabilities: types.ClientCapabilities,
     settings: dict[str, Any] | None = None,
     more_folders: tuple[Path, ...] = (),
+    initialization_options: dict[str, Any] | None = None,
 ) -> Recorder:
     recorder = Recorder(client)
     # lsprotocol 2025.0.0 reads any code action that has a "command" as a bare Command, losing the
@@ -197,6 +199,7 @@ async def start(
     await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities,
+            initialization_options=initialization_options,
             root_uri=workspace.as_uri(),
             workspace_folders=[
                 types.WorkspaceFolder(uri=folder.as_uri(), name=folder.name) for folder in (workspace, *more_folders)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from tests.lsp.conftest import open_document, recorder
@@ -74,3 +76,23 @@ async def test_new_report_from_a_brief_passes_its_pack(client: LanguageClient, w
     # The editor opens it as a new document: the server checks it like any other.
     uri = open_document(client, workspace / "new-report.md", text=text)
     assert await rec.diagnostics_for(uri, 1) == []
+
+
+async def test_set_pack_refuses_a_key_that_is_no_pack_and_changes_nothing(
+    client: LanguageClient, workspace: Path
+) -> None:
+    rec = recorder(client)
+    original = (workspace / "failing.md").read_text(encoding="utf-8")
+    uri = open_document(client, workspace / "failing.md")
+    await rec.diagnostics_for(uri, 1)
+    with pytest.raises(JsonRpcException) as raised:
+        await run(client, "aicmo.setPack", {"uri": uri, "pack": "x\n---\n# Injected"})
+    assert (raised.value.code, raised.value.message) == (
+        -32602,
+        "invalid argument 'pack': unknown pack 'x\\n---\\n# Injected'",
+    )
+    assert rec.applied == []
+    assert rec.text(uri) == original
+    # A pack the document can use is still written.
+    assert await run(client, "aicmo.setPack", {"uri": uri, "pack": "quick_social_basic"}) == {"applied": True}
+    assert rec.text(uri).startswith("---\npack: quick_social_basic\nbrand: Glow Botanicals\n---\n")

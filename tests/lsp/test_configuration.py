@@ -155,6 +155,8 @@ async def test_pull_diagnostics_for_a_document_and_the_workspace(pull_client: La
     # A pulling client gets no pushed diagnostics besides.
     assert recorder(pull_client).published(uri) == []
 
+    # With the setting on, the workspace pull reports every report of the folder (tests/lsp/test_views.py).
+    settings_changed(pull_client, {"debounceMs": 0, "workspaceDiagnostics": True})
     workspace_report = await pull_client.workspace_diagnostic_async(
         types.WorkspaceDiagnosticParams(previous_result_ids=[])
     )

@@ -28,8 +28,11 @@ async def test_failing_report_gets_exact_diagnostics(client: LanguageClient, wor
     assert forbidden.severity == types.DiagnosticSeverity.Error
     assert forbidden.code_description is not None
     assert forbidden.code_description.href == f"{RULES}#aic142"
-    assert forbidden.related_information is not None
-    related = forbidden.related_information[0]
+    # The section's first finding links to its benchmark; the others do not repeat the link.
+    assert forbidden.related_information is None
+    first = diagnostics[1]
+    assert first.related_information is not None
+    related = first.related_information[0]
     assert related.location.uri == (workspace / "benchmarks" / "packs" / "brief.yaml").as_uri()
     assert related.location.range.start.line == 6  # "  - id: overview"
     assert related.message == "benchmark of section 'overview' in brief"

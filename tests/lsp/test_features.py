@@ -29,18 +29,16 @@ async def test_hover_on_heading_shows_benchmark_next_to_figures(client: Language
     assert hover.contents.kind == types.MarkupKind.Markdown
     assert hover.contents.value == "\n".join(
         [
-            "**Overview** (`overview`): **FAIL**",
-            "",
-            "Matched by name: the heading is the section's label.",
-            "",
-            "| | now | benchmark | |",
+            "| **Overview** (`overview`) | now | benchmark | |",
             "| --- | --- | --- | --- |",
             "| words | 4 | 8-60 | ✗ |",
             "| bullets | 0 | at least 2 | ✗ |",
             "| sub-headings | 0 | at least 0 | ✓ |",
             "| repeated lines | 0% | at most 50% | ✓ |",
             "",
-            "Missing sub-headings: 'Goal'",
+            "**FAIL**: 4 errors: words 4 (min 8); bullets 0 (min 2); missing sub-heading 'Goal'; forbidden phrase 'lorem ipsum'",
+            "",
+            "Matched by name: the heading is the section's label.",
         ]
     )
     # Off a heading there is nothing to say.

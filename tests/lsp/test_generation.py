@@ -126,6 +126,13 @@ async def test_openai_answer_is_applied_and_the_key_never_leaks(
     await rec.diagnostics_for(uri, 1)
     refused = await generate(client, uri)
     assert refused["applied"] is False
+    [section] = refused["sections"]
+    assert (section["status"], section["line"], section["generator"], section["quality"]) == (
+        "unchanged",
+        6,
+        None,
+        "no_change",
+    )
     assert rec.text(uri) == (workspace / "failing.md").read_text(encoding="utf-8")
     fake_openai.reply(Reply.completion(f"Sure! Here is the section:\n\n```markdown\n{GOOD_OVERVIEW}\n```"))
     outcome = await generate(client, uri)
@@ -217,6 +224,7 @@ async def test_section_deleted_while_generating_applies_nothing(
     change(client, uri, 2, [((6, 0, 10, 0), "")])  # the writer deletes the whole Overview section
     outcome = await asyncio.wait_for(running, TIMEOUT)
     assert outcome["applied"] is False
+    assert [(s["status"], s["line"], s["generator"]) for s in outcome["sections"]] == [("missing", None, "openai")]
     assert rec.applied == []
     messages = [p.message for p in rec.of(types.WINDOW_SHOW_MESSAGE)]
     assert "Section 'Overview' is no longer in the document; nothing was applied." in messages

@@ -121,9 +121,10 @@ async def test_template_fixes_every_failing_section_in_one_edit(client: Language
     uri, original = await open_report(client, workspace)
     outcome = await regenerate_all(client, uri)
     assert outcome["applied"] is True, outcome
-    assert [(s["section"], s["quality"], s["applied"]) for s in outcome["sections"]] == [
-        (section_id, "passed_first_attempt", True) for section_id in FAILING.values()
+    assert [(s["section"], s["status"], s["quality"], s["generator"]) for s in outcome["sections"]] == [
+        (section_id, "applied", "passed_first_attempt", "template") for section_id in FAILING.values()
     ]
+    assert outcome["endpoint"] is None  # no openai generator in the chain
     assert len(single_document_edit(rec).edits) == len(FAILING)
     text = rec.text(uri)
     assert text == with_bodies(original, template_bodies())

@@ -8,12 +8,15 @@ is in ``docs/lsp.md``.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from aicmo_core.check import CheckOptions, SectionResult
 from aicmo_core.decisions import stats_text
@@ -23,10 +26,15 @@ from aicmo_core.rewrite import set_pack_edit
 from aicmo_core.rules import RULES
 from aicmo_core.runner import SectionChoice, decision_records, new_report_tasks
 from aicmo_core.summary import lens_title
-from aicmo_lsp import generation, protocol
+from aicmo_lsp import arguments, generation, protocol
 from aicmo_lsp.app import AicmoLanguageServer, uri_to_path
+from aicmo_lsp.applying import Placed, Replacement, apply_bodies
+from aicmo_lsp.arguments import ArgumentError
 from aicmo_lsp.convert import workspace_edit
+from aicmo_lsp.features.scorecard import scorecard
 from aicmo_lsp.settings import Settings
+
+log = logging.getLogger(__name__)
 
 VERBS = {Mode.REGENERATE: "Regenerating", Mode.SCRATCH: "Rewriting", Mode.EXPAND: "Expanding", Mode.FIX: "Fixing"}
 
@@ -39,40 +47,33 @@ async def engine_options(ls: AicmoLanguageServer, uri: str) -> CheckOptions:
     return ls.engine(settings, root).options_for(path or (root or Path.cwd()) / "report.md")[0]
 
 
-def _chosen_section(options: Mapping[str, Any], sections: list[SectionResult]) -> SectionResult | None:
+def _chosen_section(chosen: arguments.GenerateArguments, sections: list[SectionResult]) -> SectionResult | None:
     """The section named by ``section`` (an id) or holding ``line``, if it is one of the pack's."""
-    if "section" in options:
-        found = next((r for r in sections if r.section.id == str(options["section"])), None)
-    elif isinstance(options.get("line"), int):
-        line = int(options["line"])
-        found = next((r for r in sections if r.section.start_line <= line < r.section.end_line), None)
+    if chosen.section is not None:
+        found = next((r for r in sections if r.section.id == chosen.section), None)
     else:
-        found = None
+        found = next((r for r in sections if r.section.start_line <= (chosen.line or 0) < r.section.end_line), None)
     return found if found is not None and found.section.benchmark is not None else None
 
 
-async def generate_section(ls: AicmoLanguageServer, options: dict[str, Any]) -> dict[str, Any]:
-    """``{"uri", "section" | "line", "mode": regenerate|expand|fix, "targetWords"?}``"""
-    uri = str(options.get("uri", ""))
-    try:
-        mode = Mode(options.get("mode", Mode.REGENERATE.value))
-    except ValueError:
-        return {"applied": False, "reason": f"unknown mode {options.get('mode')!r}"}
-    result = await ls.current_result(uri)
+async def generate_section(ls: AicmoLanguageServer, *raw: Any) -> dict[str, Any]:
+    """``{"uri", "section" | "line", "mode": regenerate|expand|fix|scratch, "targetWords"?}``"""
+    chosen = arguments.generate_arguments(ls, raw)
+    result = await ls.current_result(chosen.uri)
     if result is None or result.pack is None:
         return {"applied": False, "reason": "not a report"}
-    section_result = _chosen_section(options, result.sections)
+    section_result = _chosen_section(chosen, result.sections)
     if section_result is None:
         generation.tell(ls, types.MessageType.Warning, "aicmo: put the cursor in a section of the report's pack")
         return {"applied": False, "reason": "no section"}
-    target = options.get("targetWords")
-    choice = SectionChoice.of(section_result, mode, target if isinstance(target, int) else None)
-    return await generation.generate_sections(ls, uri, [choice], f"{VERBS[mode]} '{choice.label}'")
+    choice = SectionChoice.of(section_result, chosen.mode, chosen.target_words)
+    title = f"{VERBS[chosen.mode]} '{choice.label}'"
+    return await generation.generate_sections(ls, chosen.uri, [choice], title)
 
 
-async def regenerate_all(ls: AicmoLanguageServer, options: dict[str, Any]) -> dict[str, Any]:
+async def regenerate_all(ls: AicmoLanguageServer, *raw: Any) -> dict[str, Any]:
     """``{"uri"}``: regenerate every failing section of the document in one edit."""
-    uri = str(options.get("uri", ""))
+    uri = arguments.document_uri(ls, arguments.options_of(raw, ("uri",)).get("uri"))
     result = await ls.current_result(uri)
     if result is None or result.pack is None:
         return {"applied": False, "reason": "not a report"}
@@ -80,12 +81,34 @@ async def regenerate_all(ls: AicmoLanguageServer, options: dict[str, Any]) -> di
     if not choices:
         generation.tell(ls, types.MessageType.Info, "aicmo: no failing sections to regenerate")
         return {"applied": False, "reason": "nothing fails"}
-    return await generation.generate_sections(ls, uri, choices, f"Regenerating {len(choices)} failing sections")
+    title = f"Regenerating {len(choices)} failing sections"
+    return await generation.generate_sections(ls, uri, choices, title, all_failing=True)
 
 
-async def list_packs(ls: AicmoLanguageServer, options: dict[str, Any]) -> list[dict[str, Any]]:
+async def apply_section(ls: AicmoLanguageServer, *raw: Any) -> dict[str, Any]:
+    """``{"uri", "section", "text"}``: put ``text`` as the section's body in the newest text, as one
+    edit, whatever the section holds now (the writer's "Replace anyway" after a conflict)."""
+    chosen = arguments.apply_arguments(ls, raw)
+    result = await ls.current_result(chosen.uri)
+    if result is None or result.pack is None:
+        return {"applied": False, "reason": "not a report"}
+    found = result.section(chosen.section)
+    if found is None or found.section.benchmark is None:
+        return {"applied": False, "reason": "no section"}
+    title = f"Replace '{found.section.benchmark.label}'"
+    replacement = Replacement(chosen.section, chosen.text, None, title, "the text aicmo generated")
+    placement = await apply_bodies(ls, chosen.uri, [replacement])
+    placed = placement.placed.get(chosen.section)
+    if placed is Placed.APPLIED:
+        return {"applied": True}
+    return {"applied": False, "reason": "no section" if placed is Placed.MISSING else "document kept changing"}
+
+
+async def list_packs(ls: AicmoLanguageServer, *raw: Any) -> list[dict[str, Any]]:
     """The packs a document can use (built-in, settings, its aicmo.toml), with their sections."""
-    packs = (await engine_options(ls, str(options.get("uri") or ""))).packs.packs
+    options = arguments.options_of(raw, ("uri",), required=False)
+    uri = arguments.document_uri(ls, options["uri"], in_workspace=True) if "uri" in options else ""
+    packs = (await engine_options(ls, uri)).packs.packs
     return [
         {
             "key": pack.key,
@@ -96,27 +119,34 @@ async def list_packs(ls: AicmoLanguageServer, options: dict[str, Any]) -> list[d
     ]
 
 
-def list_rules(ls: AicmoLanguageServer, *args: Any) -> list[dict[str, str]]:
+def list_rules(ls: AicmoLanguageServer, *raw: Any) -> list[dict[str, str]]:
     """Every rule with its documentation."""
+    arguments.options_of(raw, (), required=False)
     return [
         {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary, "doc": r.doc}
         for r in RULES.values()
     ]
 
 
-async def stats(ls: AicmoLanguageServer, *args: Any) -> dict[str, Any]:
+async def stats(ls: AicmoLanguageServer, *raw: Any) -> dict[str, Any]:
     """The decision log's statistics as text."""
-    log = ls.generation.decisions
-    computed = await asyncio.get_running_loop().run_in_executor(None, log.stats)
+    arguments.options_of(raw, (), required=False)
+    decisions = ls.generation.decisions
+    computed = await asyncio.get_running_loop().run_in_executor(None, decisions.stats)
     if computed.empty:
-        return {"text": f"No generation recorded yet (decision log: {log.path}).", "empty": True}
+        return {"text": f"No generation recorded yet (decision log: {decisions.path}).", "empty": True}
     names = {code: rule.name for code, rule in RULES.items()}
-    return {"text": stats_text(computed, names) + f"\n\ndecision log: {log.path}", "empty": False}
+    return {"text": stats_text(computed, names) + f"\n\ndecision log: {decisions.path}", "empty": False}
 
 
-async def set_pack(ls: AicmoLanguageServer, options: dict[str, Any]) -> dict[str, Any]:
-    """Make the document's front matter name a pack (one edit, one undo step)."""
-    uri, key = str(options.get("uri", "")), str(options.get("pack", ""))
+async def set_pack(ls: AicmoLanguageServer, *raw: Any) -> dict[str, Any]:
+    """``{"uri", "pack"}``: make the document's front matter name a pack it can use (one edit, one
+    undo step)."""
+    options = arguments.options_of(raw, ("uri", "pack"))
+    uri = arguments.document_uri(ls, options.get("uri"))
+    key = arguments.string(options, "pack", limit=arguments.MAX_ID_CHARS)
+    assert key is not None  # required
+    arguments.known_pack(key, (await engine_options(ls, uri)).packs.packs)
     result = await ls.current_result(uri)
     if result is None:
         return {"applied": False, "reason": "document not open"}
@@ -130,17 +160,18 @@ async def set_pack(ls: AicmoLanguageServer, options: dict[str, Any]) -> dict[str
     return {"applied": response.applied}
 
 
-async def new_report(ls: AicmoLanguageServer, options: dict[str, Any]) -> dict[str, Any]:
+async def new_report(ls: AicmoLanguageServer, *raw: Any) -> dict[str, Any]:
     """``{"pack", "brief": {...}, "uri"?, "mdx"?}``: a whole report from the generator chain."""
-    uri = str(options.get("uri") or "")
-    brief = options.get("brief") if isinstance(options.get("brief"), dict) else {}
-    assert isinstance(brief, dict)
+    options = arguments.options_of(raw, ("pack", "brief", "uri", "mdx"))
+    uri = arguments.document_uri(ls, options["uri"], in_workspace=True) if "uri" in options else ""
+    key = arguments.string(options, "pack", limit=arguments.MAX_ID_CHARS)
+    brief = arguments.brief(options)
+    mdx = arguments.boolean(options, "mdx")
     engine = await engine_options(ls, uri)
-    pack = engine.packs.get(str(options.get("pack", "")))
-    if pack is None:
-        return {"text": None, "reason": f"unknown pack {options.get('pack')!r}"}
+    pack = engine.packs.get(arguments.known_pack(key or "", engine.packs.packs))
+    assert pack is not None  # a known pack
     settings = await ls.settings_for(uri) if uri else Settings()
-    tasks = new_report_tasks(pack, brief, mdx=bool(options.get("mdx")))
+    tasks = new_report_tasks(pack, brief, mdx=mdx)
     try:
         outcomes = await generation.run_with_progress(
             ls, tasks, settings.generator.core(), f"Writing a {pack.label} report", in_order=True
@@ -155,8 +186,9 @@ async def new_report(ls: AicmoLanguageServer, options: dict[str, Any]) -> dict[s
     return {"text": compose_report(pack, brief, outcomes), "passed": all(o.passed for o in outcomes)}
 
 
-async def show_section(ls: AicmoLanguageServer, uri: str, line: int) -> dict[str, Any] | None:
-    """The lens of a section heading: its status and findings as a message."""
+async def show_section(ls: AicmoLanguageServer, *raw: Any) -> dict[str, Any] | None:
+    """``uri, line``: the lens of a section heading: its status and findings as a message."""
+    uri, line = arguments.show_section_arguments(ls, raw)
     result = await ls.current_result(uri)
     if result is None:
         return None
@@ -175,8 +207,9 @@ async def show_section(ls: AicmoLanguageServer, uri: str, line: int) -> dict[str
     return None
 
 
-def revalidate(ls: AicmoLanguageServer, *args: Any) -> None:
+def revalidate(ls: AicmoLanguageServer, *raw: Any) -> None:
     """Read the settings again and check every open report anew."""
+    arguments.options_of(raw, (), required=False)
     ls.forget_settings()
     ls.revalidate_all()
 
@@ -202,11 +235,32 @@ HANDLERS: Mapping[str, Handler] = {
     protocol.STATS_COMMAND: stats,
     protocol.SET_PACK_COMMAND: set_pack,
     protocol.NEW_REPORT_COMMAND: new_report,
+    protocol.APPLY_SECTION_COMMAND: apply_section,
+    protocol.SCORECARD_COMMAND: scorecard,
 }
+
+
+def answering(command: str, handler: Handler) -> Callable[..., Awaitable[Any]]:
+    """``handler`` answering a bad argument with ``InvalidParams`` and its short message, and any
+    other exception with a short ``InternalError``: the traceback goes to the server's log only,
+    never to the client (pygls would send it in the error's ``data``)."""
+
+    async def run(ls: AicmoLanguageServer, *raw: Any) -> Any:
+        try:
+            answer = handler(ls, *raw)
+            return await answer if inspect.isawaitable(answer) else answer
+        except ArgumentError as exc:
+            log.info("%s refused: %s", command, exc)
+            raise JsonRpcInvalidParams(str(exc)) from None
+        except Exception:
+            log.exception("%s failed", command)
+            raise JsonRpcInternalError(f"internal error in {command}: see the server log") from None
+
+    return run
 
 
 def register(server: AicmoLanguageServer) -> None:
     for command, handler in HANDLERS.items():
-        server.command(command)(handler)
+        server.command(command)(answering(command, handler))
     server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)(cancel_progress)
     server.feature(protocol.SET_SECRETS_NOTIFICATION)(set_secrets)

@@ -19,6 +19,8 @@ def register(server: AicmoLanguageServer) -> None:
         options = params.initialization_options
         if isinstance(options, dict):
             ls.initialization_settings = options.get("aicmo", options)
+            features = options.get("clientFeatures")
+            ls.generation.client_shows_results = isinstance(features, list) and "generationResults" in features
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: AicmoLanguageServer, params: types.InitializedParams) -> None:

@@ -1,10 +1,20 @@
-"""Pull diagnostics: ``textDocument/diagnostic`` and ``workspace/diagnostic``."""
+"""Pull diagnostics: ``textDocument/diagnostic`` and ``workspace/diagnostic``.
+
+The workspace pull reports the reports of a workspace folder only when its ``aicmo.workspaceDiagnostics``
+setting is on (read with the folder as scope). Off, it reports no findings, yet it still clears what
+the client may hold: VS Code keeps a document's last pulled diagnostics when its tab closes (it
+expects the workspace pull to take over), so the answer carries an empty report for each open
+document, for each document closed since the last answer, and for each file the last answer
+reported and this one does not. VS Code prefers a visible document's own pull over these.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from lsprotocol import types
 
@@ -16,8 +26,28 @@ from aicmo_lsp.convert import PositionMapper, diagnostics
 log = logging.getLogger(__name__)
 WORKSPACE_FILE_LIMIT = 2000
 
+Report = types.WorkspaceFullDocumentDiagnosticReport
+
+
+@dataclass
+class WorkspacePull:
+    """Documents whose diagnostics the client may still show from an earlier answer or from a
+    document pull of a document since closed: the next workspace answer clears those it does not report."""
+
+    stale: set[str] = field(default_factory=set)
+
 
 def register(server: AicmoLanguageServer) -> None:
+    pull = WorkspacePull()
+
+    def on_result(uri: str, result: ReportResult | None) -> None:
+        del result
+        # pygls keys documents by unquoted URI (VS Code's are quoted: my%20report.md)
+        if server.pull_diagnostics and unquote(uri) not in server.workspace.text_documents:  # closed
+            pull.stale.add(uri)
+
+    server.listeners.append(on_result)
+
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier="aicmo", inter_file_dependencies=False, workspace_diagnostics=True),
@@ -33,55 +63,84 @@ def register(server: AicmoLanguageServer) -> None:
     async def workspace_diagnostic(
         ls: AicmoLanguageServer, params: types.WorkspaceDiagnosticParams
     ) -> types.WorkspaceDiagnosticReport:
-        reports: list[types.WorkspaceDocumentDiagnosticReport] = []
-        for uri in list(ls.workspace.text_documents):
-            result = await ls.current_result(uri)
-            if result is not None and result.pack is not None:
-                reports.append(
-                    types.WorkspaceFullDocumentDiagnosticReport(
-                        uri=uri,
-                        version=ls.workspace.get_text_document(uri).version,
-                        items=diagnostics(result, ls.result_mapper(result)),
-                    )
-                )
-        open_paths = {uri_to_path(uri) for uri in ls.workspace.text_documents}
-        for path in _workspace_reports(ls)[:WORKSPACE_FILE_LIMIT]:
-            if path in open_paths:
-                continue
-            settings = await ls.settings_for(path.as_uri())
-            ls.docs.pop(path.as_uri(), None)
-            engine = ls.engine(settings, ls.root_path(path.as_uri()))
-            try:
-                text = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                continue
-            loop = asyncio.get_running_loop()
-            checked: tuple[ReportResult, list[Problem]] = await loop.run_in_executor(
-                ls.worker, engine.check_text, text, path
-            )
-            result = checked[0]
-            if result.pack is None:
-                continue
-            index = result.doc.index
-            mapper = PositionMapper(index.line_text, index.line_count, ls.position_encoding)
-            reports.append(
-                types.WorkspaceFullDocumentDiagnosticReport(
-                    uri=path.as_uri(), version=None, items=diagnostics(result, mapper)
-                )
-            )
-        return types.WorkspaceDiagnosticReport(items=reports)
+        to_clear = set(pull.stale)
+        roots = await _checked_roots(ls)
+        reports = await _open_reports(ls, roots)
+        for report in await _unopened_reports(ls, roots):
+            reports.setdefault(report.uri, report)
+        for uri in sorted(to_clear - reports.keys()):
+            reports[uri] = Report(uri=uri, version=None, items=[])
+        pull.stale = (pull.stale - to_clear) | {uri for uri, report in reports.items() if report.items}
+        return types.WorkspaceDiagnosticReport(items=list(reports.values()))
 
 
-def _workspace_reports(ls: AicmoLanguageServer) -> list[Path]:
-    found: list[Path] = []
-    for folder in ls.workspace.folders.values():
-        root = uri_to_path(folder.uri)
-        if root is None or not root.is_dir():
+async def _checked_roots(ls: AicmoLanguageServer) -> list[Path]:
+    """The workspace folders whose settings turn workspace diagnostics on."""
+    folders = [folder.uri for folder in ls.workspace.folders.values()]
+    if not folders and ls.workspace.root_uri:
+        folders = [ls.workspace.root_uri]
+    roots = []
+    for uri in folders:
+        settings = await ls.settings_for(uri)
+        ls.docs.pop(uri, None)  # a folder is no document: ask again next time
+        root = uri_to_path(uri)
+        if settings.enable and settings.workspace_diagnostics and root is not None:
+            roots.append(root)
+    return roots
+
+
+async def _open_reports(ls: AicmoLanguageServer, roots: list[Path]) -> dict[str, Report]:
+    """Open documents: their findings under a checked folder, else an empty report."""
+    reports: dict[str, Report] = {}
+    for uri in list(ls.workspace.text_documents):
+        version = ls.workspace.get_text_document(uri).version
+        if ls.root_path(uri) not in roots:
+            reports[uri] = Report(uri=uri, version=version, items=[])
+            continue
+        result = await ls.current_result(uri)
+        if result is not None and result.pack is not None:
+            reports[uri] = Report(uri=uri, version=version, items=diagnostics(result, ls.result_mapper(result)))
+    return reports
+
+
+async def _unopened_reports(ls: AicmoLanguageServer, roots: list[Path]) -> list[Report]:
+    """The reports on disk under the checked folders that no editor has open, read and checked."""
+    reports = []
+    open_paths = {uri_to_path(uri) for uri in ls.workspace.text_documents}
+    for path in _workspace_reports(roots)[:WORKSPACE_FILE_LIMIT]:
+        if path in open_paths or ls.root_path(path.as_uri()) not in roots:  # open, or in a folder not checked
+            continue
+        settings = await ls.settings_for(path.as_uri())
+        ls.docs.pop(path.as_uri(), None)
+        if not settings.enable:
+            continue
+        engine = ls.engine(settings, ls.root_path(path.as_uri()))
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        loop = asyncio.get_running_loop()
+        checked: tuple[ReportResult, list[Problem]] = await loop.run_in_executor(
+            ls.worker, engine.check_text, text, path
+        )
+        result = checked[0]
+        if result.pack is None:
+            continue
+        index = result.doc.index
+        mapper = PositionMapper(index.line_text, index.line_count, ls.position_encoding)
+        reports.append(Report(uri=path.as_uri(), version=None, items=diagnostics(result, mapper)))
+    return reports
+
+
+def _workspace_reports(roots: list[Path]) -> list[Path]:
+    found: dict[Path, None] = {}  # a folder inside another is walked twice
+    for root in roots:
+        if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root).parts
             if any(part.startswith(".") or part == "node_modules" for part in relative):
                 continue
             if path.suffix.lower() in REPORT_SUFFIXES and path.is_file():
-                found.append(path)
-    return found
+                found[path] = None
+    return list(found)

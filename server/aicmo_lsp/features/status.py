@@ -17,6 +17,7 @@ looks like (its headings cover ``found`` of the pack's ``total`` sections), else
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from aicmo_core.check import ReportResult
 from aicmo_core.findings import Severity
@@ -82,7 +83,7 @@ def status_payload(uri: str, version: int | None, result: ReportResult | None, c
 
 def register(server: AicmoLanguageServer) -> None:
     def notify(uri: str, result: ReportResult | None) -> None:
-        document = server.workspace.text_documents.get(uri)
+        document = server.workspace.text_documents.get(unquote(uri))  # pygls keys documents by unquoted URI
         version = document.version if document is not None else None
         payload = status_payload(uri, version, result, closed=document is None)
         server.protocol.notify(STATUS_NOTIFICATION, payload)
