@@ -1,30 +1,37 @@
 // A slow OpenAI-compatible model on 127.0.0.1 for the real VS Code test: `POST /v1/chat/completions`
-// answers after `delayMs` with a plausible section body, so a writer can type (or press Cancel)
+// answers after `delayMs` with the section it was given, grown by a paragraph, so a writer can type (or press Cancel)
 // while aicmo waits for it. It records how many requests arrived and when, so the test can wait
 // until the generation is really waiting on the model before it types.
 'use strict';
 
 const http = require('http');
 
-const BODY = [
-  'Saltmarsh Candle Co. makes hand-poured soy candles in a Whitstable workshop and sells them online and',
-  'at two coastal markets. This quarter the goal is to grow Instagram followers from 4,100 to 6,000 and',
-  'to turn that attention into 300 refill orders, which cost less to fulfil than a new candle.',
-  '',
-  '### At a Glance',
-  '',
-  '- **Brand:** Saltmarsh Candle Co., two founders and a part-time packer.',
-  '- **Goal:** 6,000 Instagram followers and 300 refill orders by the end of December.',
-  '- **Audience:** women aged 28-45 in the South East who buy gifts online.',
-].join('\n');
+// What the model adds to the section it is given: about 75 words, so the Client Overview (64 words,
+// 120-260 wanted) passes. The writer's own text is kept (aicmo refuses an answer that drops the
+// writer's facts), without the pack's forbidden opener.
+const ADDED = [
+  'This quarter the aim is to turn that Instagram attention into refill orders, which cost less to fulfil than a',
+  'new candle and bring customers back to the shop. The workshop pours every candle by hand, so the plan paces',
+  'posts to what the founders can make and pack without hiring anyone. Each post points to one product page, and',
+  'every promotion ends on a fixed date so that followers learn to act when a post appears in their feed.',
+].join(' '); // no figures: aicmo refuses an answer that states numbers found nowhere in the brief or report
 
-function completion(model) {
+// The section's current text from the prompt (between <current_text> tags), as the model's base.
+function answerFor(request) {
+  const messages = Array.isArray(request.messages) ? request.messages : [];
+  const prompt = messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+  const current = /<current_text>\n?([\s\S]*?)\n?<\/current_text>/.exec(prompt);
+  const base = current ? current[1].replace(/In today's digital age, a/i, 'A').trim() : '';
+  return base ? `${base}\n\n${ADDED}` : ADDED;
+}
+
+function completion(model, content) {
   return {
     id: 'chatcmpl-e2e',
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: BODY }, finish_reason: 'stop' }],
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
     usage: { prompt_tokens: 900, completion_tokens: 160, total_tokens: 1060 },
   };
 }
@@ -41,16 +48,17 @@ function startFakeModel(delayMs) {
         res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
         return;
       }
-      let model = 'gpt-e2e';
+      let request = {};
       try {
-        model = JSON.parse(raw).model || model;
+        request = JSON.parse(raw);
       } catch {
         /* answer anyway */
       }
+      const model = request.model || 'gpt-e2e';
       state.requests.push({ at: Date.now() });
       const timer = setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(completion(model)));
+        res.end(JSON.stringify(completion(model, answerFor(request))));
       }, state.delayMs);
       res.on('close', () => clearTimeout(timer)); // the client gave up (Cancel): answer nothing
     });
@@ -69,4 +77,4 @@ function startFakeModel(delayMs) {
   });
 }
 
-module.exports = { startFakeModel, FAKE_MODEL_BODY: BODY };
+module.exports = { startFakeModel, FAKE_MODEL_ADDED: ADDED };

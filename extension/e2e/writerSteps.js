@@ -7,7 +7,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { FAKE_MODEL_BODY } = require('./fakeModel');
+const { FAKE_MODEL_ADDED } = require('./fakeModel');
 
 const TYPED = 'Typed by the writer while the model was busy.';
 
@@ -58,19 +58,24 @@ async function writerSteps(t) {
     await shot('scorecard');
     // It follows the typing: a sentence in the Client Overview raises its words.
     await t.focusEditorGroup(0);
-    await t.goToLine(16);
+    await t.goToLine(14); // "In today's digital age, ...": the Client Overview's first paragraph
     await page.keyboard.press('End');
     await page.keyboard.insertText(' Ten more words go here to show the scorecard follows typing.');
-    await waitFor('the scorecard to count the new words', async () => /\b75\s*\/\s*120/.test(oneLine(await overview.innerText())), 15000);
-    await page.keyboard.press('Control+Z');
+    const overviewWords = async () => Number((/(\d+)\s*\/\s*120/.exec(oneLine(await overview.innerText())) || [])[1]);
+    const grown = await waitFor('the scorecard to count the new words', async () => ((await overviewWords()) > 64 ? overviewWords() : false), 15000);
+    log(`  after typing: ${grown} / 120-260 words`);
+    await t.undoToOriginal();
     await waitFor('the scorecard back at 64 words', async () => /\b64\s*\/\s*120/.test(oneLine(await overview.innerText())), 15000);
     // A click on the calendar's row reveals its heading in the editor.
-    await frame.locator('.aicmo-row[data-section="calendar"]').click();
+    await frame.locator('.aicmo-row[data-section="detailed_30_day_calendar"]').click();
     await waitFor('the cursor on the calendar heading (Ln 41)', async () => {
       const where = oneLine(await page.locator('#status\\.editor\\.selection').innerText().catch(() => ''));
       return /Ln 41\b/.test(where) ? where : false;
     }, 10000);
-    await t.runCommand('View: Close Editor Group');
+    const tab = page.locator('.tab', { hasText: 'Scorecard' }).first();
+    await tab.hover();
+    await tab.locator('.codicon-close, .codicon-x').first().click();
+    await tab.waitFor({ state: 'detached', timeout: 5000 });
   });
 
   // ------------------------------------------------------------ Expand asks for the length
@@ -110,6 +115,11 @@ async function writerSteps(t) {
     await sleep(300);
     await shot('regenerate-all-preview');
     check((await page.locator('.tab.active.dirty').count()) === 0, 'the text changed before the preview was confirmed');
+    // VS Code lists each section as an edit that needs confirmation, unticked: the writer picks the
+    // sections to take (here all of them, with the file's box) and applies.
+    const rows = page.locator('.part.panel .monaco-list-row');
+    check((await rows.count()) === 3, `the preview should list the file and its 2 sections, not ${await rows.count()} rows`);
+    await rows.first().locator('input[type="checkbox"], .monaco-checkbox, .codicon-check').first().click();
     await page.locator('.part.panel .monaco-button', { hasText: /^Apply$/ }).first().click();
     await page.locator('.tab.active.dirty').waitFor({ timeout: 15000 });
     const summary = toast(t, /2 sections/);
@@ -137,24 +147,24 @@ async function writerSteps(t) {
     await t.runCommand('aicmo: Regenerate Section at Cursor');
     await waitForRequest(before);
     // The writer goes on writing inside the very section the model is rewriting.
-    await t.goToLine(16);
+    await t.goToLine(14);
     await page.keyboard.press('End');
     await page.keyboard.insertText(` ${TYPED}`);
     const warning = toast(t, /changed while aicmo was writing it/);
     await warning.waitFor({ timeout: 30000 });
     log(`  told: ${JSON.stringify(oneLine(await warning.innerText()))}`);
-    const text = await t.documentText();
-    check(text.includes(TYPED), 'the sentence typed during the generation is gone');
-    check(!text.includes(FAKE_MODEL_BODY.split('\n')[0]), 'the generated text was applied over the newer text');
     await shot('conflict-told');
     // "Show generated text": a diff of the section as it is now against what the model wrote.
     await clickToastButton(t, /changed while aicmo was writing it/, 'Show generated text');
     const diff = page.locator('.monaco-diff-editor').first();
     await diff.waitFor({ timeout: 10000 });
-    await diff.locator('.view-lines', { hasText: 'hand-poured soy candles' }).first().waitFor({ timeout: 10000 });
+    await diff.locator('.view-lines', { hasText: 'refill orders, which cost less' }).first().waitFor({ timeout: 10000 });
+    await diff.locator('.view-lines', { hasText: TYPED.slice(0, 30) }).first().waitFor({ timeout: 10000 });
     await shot('conflict-diff');
     await t.runCommand('View: Close Editor');
-    await page.keyboard.press('Control+Z'); // the typed sentence
+    const text = await t.documentText();
+    check(text.includes(TYPED), 'the sentence typed during the generation is gone');
+    check(!text.includes(FAKE_MODEL_ADDED.slice(0, 60)), 'the generated text was applied over the newer text');
     await t.undoToOriginal();
   });
 
@@ -220,8 +230,8 @@ async function mdxColours(t) {
   const { editor, check, log } = t;
   const classes = async (text) => editor.locator('.view-lines .view-line', { hasText: text }).first()
     .evaluate((line) => [...line.querySelectorAll('span > span')].map((s) => s.className));
-  const importLine = await classes('import { Callout }');
-  const prose = await classes('Fettle serviced 6,200 bikes');
+  const importLine = await classes('import { Chart }');
+  const prose = await classes('Spring services run');
   log(`  token classes: import line ${JSON.stringify(importLine)}, prose ${JSON.stringify(prose.slice(0, 2))}`);
   check(new Set(importLine).size >= 2, `the import line is one colour: ${JSON.stringify(importLine)}`);
   check(!importLine.every((c) => prose.includes(c)), 'the import line is coloured like prose');
