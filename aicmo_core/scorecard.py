@@ -26,6 +26,8 @@ def section_score(result: SectionResult) -> dict[str, Any]:
             "min": row.measure.low,
             "max": row.measure.high,
             "ok": row.ok,
+            "now": row.now,  # as the hover writes them: "0%", "at most 30%"
+            "bound": row.bound,
         }
         for row in hover_rows(result)
         if row.measure is not None and row.measure.name != WORDS and row.measure.bounded

@@ -24,6 +24,15 @@ async function clickToastButton(t, re, label) {
   await button.click();
 }
 
+// Closes an editor tab with its close button (keyboard focus may sit in a webview or a settings
+// input, where the Command Palette's key does not reach the workbench).
+async function closeTab(t, title) {
+  const tab = t.page.locator('.tab', { hasText: title }).first();
+  await tab.hover();
+  await tab.locator('.codicon-close, .codicon-x').first().click();
+  await tab.waitFor({ state: 'detached', timeout: 5000 });
+}
+
 async function dismissToasts(t) {
   await t.runCommand('Notifications: Clear All Notifications').catch(() => {});
 }
@@ -72,10 +81,7 @@ async function writerSteps(t) {
       const where = oneLine(await page.locator('#status\\.editor\\.selection').innerText().catch(() => ''));
       return /Ln 41\b/.test(where) ? where : false;
     }, 10000);
-    const tab = page.locator('.tab', { hasText: 'Scorecard' }).first();
-    await tab.hover();
-    await tab.locator('.codicon-close, .codicon-x').first().click();
-    await tab.waitFor({ state: 'detached', timeout: 5000 });
+    await closeTab(t, 'Scorecard');
   });
 
   // ------------------------------------------------------------ Expand asks for the length
@@ -206,7 +212,7 @@ async function writerSteps(t) {
     await shot('settings-base-url');
     await input.fill('');
     await page.keyboard.press('Tab');
-    await t.runCommand('View: Close Editor');
+    await closeTab(t, 'Settings');
   });
 
   await step('Explain Rule opens a read-only document, not an Untitled tab', async () => {

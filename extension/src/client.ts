@@ -104,6 +104,9 @@ export class ServerManager implements vscode.Disposable {
     }).then((subscription) => subscription && this.subscriptions.push(subscription));
   }
 
+  /** Runs before a code action or lens starts a generation (commands.ts: the endpoint notice). */
+  beforeGeneration: (uri: vscode.Uri) => Promise<void> = async () => undefined;
+
   log(line: string): void {
     this.output.appendLine(`[aicmo] ${line}`);
   }
@@ -188,8 +191,11 @@ export class ServerManager implements vscode.Disposable {
         // A code action or lens that runs a generation: its result is told like the commands' (the
         // extension's own commands send their requests directly, not through this).
         executeCommand: async (command, args, next) => {
-          const result: unknown = await next(command, args);
           const generation = generationCommand(command, args);
+          if (generation !== undefined) {
+            await this.beforeGeneration(vscode.Uri.parse(generation.uri));
+          }
+          const result: unknown = await next(command, args);
           if (generation !== undefined) {
             this.generation.present(vscode.Uri.parse(generation.uri), result, generation.mode);
           }

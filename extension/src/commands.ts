@@ -89,6 +89,7 @@ export function registerCommands(context: vscode.ExtensionContext, server: Serve
   const scorecard = new ScorecardPanel(server, statusBar);
   const endpointNotice = new EndpointNotice(context); // where the API key goes
   context.subscriptions.push(readonlyDocs, scorecard, endpointNotice);
+  server.beforeGeneration = (uri) => endpointNotice.beforeGeneration(uri); // code actions and lenses too
 
   register(Command.restartServer, () => server.restart());
   register(Command.showOutput, () => server.output.show(true));

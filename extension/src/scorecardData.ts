@@ -14,6 +14,9 @@ export interface ScorecardBound {
   min: number | null;
   max: number | null;
   ok: boolean;
+  /** The value and the bound as the hover writes them (`0%`, `at most 30%`), when the server sends them. */
+  now: string | null;
+  bound: string | null;
 }
 
 export interface ScorecardSection {
@@ -67,7 +70,7 @@ function parseBound(raw: Record<string, unknown>): ScorecardBound[] {
   if (name === null) {
     return [];
   }
-  return [{ name, label: text(raw.label) ?? name, value: num(raw.value), min: num(raw.min), max: num(raw.max), ok: raw.ok !== false }];
+  return [{ name, label: text(raw.label) ?? name, value: num(raw.value), min: num(raw.min), max: num(raw.max), ok: raw.ok !== false, now: text(raw.now), bound: text(raw.bound) }];
 }
 
 function parseSection(raw: Record<string, unknown>): ScorecardSection[] {

@@ -97,6 +97,9 @@ export function wordFigures(section: ScorecardSection): string {
 
 /** `bullets 3 (min 4)`. */
 export function boundText(bound: ScorecardBound): string {
+  if (bound.now !== null && bound.bound !== null) {
+    return `${bound.label} ${bound.now} (${bound.bound})`;
+  }
   const bounds = range(bound.min, bound.max);
   const value = bound.value === null ? '–' : String(bound.value);
   return bounds === '' ? `${bound.label} ${value}` : `${bound.label} ${value} (${bounds})`;

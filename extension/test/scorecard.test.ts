@@ -84,7 +84,7 @@ describe('parseScorecard', () => {
     assert.equal(card.pack, 'quick_social_basic');
     assert.equal(card.version, 7);
     assert.equal(card.sections.length, 3);
-    assert.deepEqual(card.sections[0]?.bounds, [{ name: 'bullets', label: 'bullets', value: 3, min: 4, max: null, ok: false }]);
+    assert.deepEqual(card.sections[0]?.bounds, [{ name: 'bullets', label: 'bullets', value: 3, min: 4, max: null, ok: false, now: null, bound: null }]);
     assert.deepEqual(card.missing, [{ section: 'kpis', label: 'KPIs & <Goals>' }]);
     assert.deepEqual(card.unknown, [{ label: 'Random heading', line: 50 }]);
   });
@@ -141,6 +141,10 @@ describe('the bars', () => {
     assert.equal(wordFigures({ ...section('overview'), maxWords: null }), '212 / min 280 words');
     assert.equal(boundText(section('overview').bounds[0]!), 'bullets 3 (min 4)');
     assert.equal(boundText(section('calendar').bounds[0]!), 'sub-headings 7 (2-6)');
+    // The server's own wording wins: a ratio reads as a percentage, as in the hover.
+    const repeated = { name: 'repeated_line_ratio', label: 'repeated lines', value: 0, min: null, max: 0.3, ok: true };
+    assert.equal(boundText({ ...repeated, now: '0%', bound: 'at most 30%' }), 'repeated lines 0% (at most 30%)');
+    assert.equal(boundText({ ...repeated, now: null, bound: null }), 'repeated lines 0 (max 0.3)');
   });
 });
 

@@ -62,7 +62,7 @@ def test_scorecard_bounds_are_the_hover_rows_measures() -> None:
     )
     # The words have their own fields; a measure the benchmark leaves unbounded is left out.
     assert [b for b in bullets["bounds"] if b["name"] != "repeated_line_ratio"] == [
-        {"name": "bullets", "label": "bullets", "value": 4, "min": 2, "max": 3, "ok": False}
+        {"name": "bullets", "label": "bullets", "value": 4, "min": 2, "max": 3, "ok": False, "now": "4", "bound": "2-3"}
     ]
     assert (card["uri"], card["version"], card["pack"]) == ("file:///bullets_4.md", 3, "rules_lab")
 

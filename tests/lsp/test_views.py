@@ -195,7 +195,15 @@ async def test_scorecard_of_a_report(client: LanguageClient, workspace: Path) ->
     text = (workspace / "failing.md").read_text(encoding="utf-8") + SCORECARD_TEXT_TAIL
     uri = open_document(client, workspace / "failing.md", text=text)
     card = await run(client, "aicmo.scorecard", {"uri": uri})
-    repeated_lines = {"name": "repeated_line_ratio", "label": "repeated lines", "value": 0, "min": None, "max": 0.5}
+    repeated_lines = {
+        "name": "repeated_line_ratio",
+        "label": "repeated lines",
+        "value": 0,
+        "min": None,
+        "max": 0.5,
+        "now": "0%",
+        "bound": "at most 50%",
+    }
     assert card == {
         "uri": uri,
         "version": 1,
@@ -215,7 +223,16 @@ async def test_scorecard_of_a_report(client: LanguageClient, workspace: Path) ->
                 "errors": 4,
                 "warnings": 0,
                 "bounds": [
-                    {"name": "bullets", "label": "bullets", "value": 0, "min": 2, "max": None, "ok": False},
+                    {
+                        "name": "bullets",
+                        "label": "bullets",
+                        "value": 0,
+                        "min": 2,
+                        "max": None,
+                        "ok": False,
+                        "now": "0",
+                        "bound": "at least 2",
+                    },
                     {**repeated_lines, "ok": True},
                 ],
                 "findings": [
