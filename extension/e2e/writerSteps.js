@@ -141,17 +141,21 @@ async function writerSteps(t) {
   // ------------------------------------------------------------ a slow model
   const model = t.fakeModel;
   const useModel = () => t.writeWsSettings({ 'aicmo.generator.chain': ['openai'], 'aicmo.generator.baseUrl': model.baseUrl, 'aicmo.generator.maxRetries': 0 });
-  const waitForRequest = async (count) => waitFor('the request to reach the model', async () => model.requests.length > count, 20000, 50);
-
-  await step('typing inside a section during a slow generation: the typed sentence stays, the writer is told', async () => {
-    useModel();
-    await sleep(1500); // the server reads the new settings
-    model.delayMs = 6000;
+  // Regenerate the Client Overview (cursor on its first paragraph) with the model answering after
+  // `delayMs`; returns once the request has reached the model.
+  const regenerateOverviewWithModel = async (delayMs) => {
+    model.delayMs = delayMs;
     await t.focusEditor();
     await t.goToLine(14);
     const before = model.requests.length;
     await t.runCommand('aicmo: Regenerate Section at Cursor');
-    await waitForRequest(before);
+    await waitFor('the request to reach the model', async () => model.requests.length > before, 20000, 50);
+  };
+
+  await step('typing inside a section during a slow generation: the typed sentence stays, the writer is told', async () => {
+    useModel();
+    await sleep(1500); // the server reads the new settings
+    await regenerateOverviewWithModel(6000);
     // The writer goes on writing inside the very section the model is rewriting.
     await t.goToLine(14);
     await page.keyboard.press('End');
@@ -175,12 +179,7 @@ async function writerSteps(t) {
   });
 
   await step('a generation that takes a while shows a notification whose Cancel stops it', async () => {
-    model.delayMs = 20000;
-    await t.focusEditor();
-    await t.goToLine(14);
-    const before = model.requests.length;
-    await t.runCommand('aicmo: Regenerate Section at Cursor');
-    await waitForRequest(before);
+    await regenerateOverviewWithModel(20000);
     const progress = toast(t, /Regenerating 'Client Overview'/);
     const t0 = Date.now();
     await progress.waitFor({ timeout: 10000 });

@@ -20,7 +20,14 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 WORKSPACE = Path(__file__).parent.parent / "fixtures" / "lsp" / "workspace"
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "aicmo_lsp", "--log-level", "WARNING"])
+
+
+def server_logging_at(level: str) -> ClientServerConfig:
+    """The server started with ``--log-level LEVEL`` (its log goes to stderr, which tests read)."""
+    return ClientServerConfig(server_command=[sys.executable, "-m", "aicmo_lsp", "--log-level", level])
+
+
+SERVER = server_logging_at("WARNING")
 TIMEOUT = 20.0
 
 
@@ -226,6 +233,20 @@ async def pull_client(lsp_client: LanguageClient, workspace: Path) -> AsyncItera
 @pytest_lsp.fixture(config=SERVER)
 async def debounced_client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
     lsp_client.recorder = await start(lsp_client, workspace, push_capabilities(), {"debounceMs": 150})  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=server_logging_at("INFO"))
+async def info_client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
+    lsp_client.recorder = await start(lsp_client, workspace, push_capabilities())  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=server_logging_at("DEBUG"))
+async def debug_client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
+    lsp_client.recorder = await start(lsp_client, workspace, push_capabilities())  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
 

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 from support.fake_openai import FakeOpenAI, Reply
 
-from tests.lsp.conftest import TIMEOUT, change, open_document, push_capabilities, recorder, start
+from tests.lsp.conftest import TIMEOUT, change, open_document, recorder
 
 SECRET = "sk-test-SECRET-123"
 GOOD_OVERVIEW = """\
@@ -228,17 +227,6 @@ async def test_section_deleted_while_generating_applies_nothing(
     assert rec.applied == []
     messages = [p.message for p in rec.of(types.WINDOW_SHOW_MESSAGE)]
     assert "Section 'Overview' is no longer in the document; nothing was applied." in messages
-
-
-@pytest_lsp.fixture(
-    config=pytest_lsp.ClientServerConfig(
-        server_command=[__import__("sys").executable, "-m", "aicmo_lsp", "--log-level", "DEBUG"]
-    )
-)
-async def debug_client(lsp_client: LanguageClient, workspace: Path) -> Any:
-    lsp_client.recorder = await start(lsp_client, workspace, push_capabilities())  # type: ignore[attr-defined]
-    yield
-    await lsp_client.shutdown_session()
 
 
 @pytest.mark.server_log

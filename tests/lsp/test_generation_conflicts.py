@@ -357,17 +357,6 @@ async def test_a_client_without_change_annotations_gets_a_plain_edit(
     assert all(isinstance(edit, types.TextEdit) for edit in document_change.edits)
 
 
-@pytest_lsp.fixture(
-    config=pytest_lsp.ClientServerConfig(
-        server_command=[__import__("sys").executable, "-m", "aicmo_lsp", "--log-level", "INFO"]
-    )
-)
-async def info_client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
-    lsp_client.recorder = await start(lsp_client, workspace, push_capabilities())  # type: ignore[attr-defined]
-    yield
-    await lsp_client.shutdown_session()
-
-
 @pytest.mark.server_log
 async def test_the_log_names_the_endpoint_of_each_model_generation(
     info_client: LanguageClient, workspace: Path, fake_openai: FakeOpenAI, tmp_path: Path
