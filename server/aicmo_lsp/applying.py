@@ -27,7 +27,7 @@ from aicmo_core.check import ReportResult
 from aicmo_core.edits import TextEdit
 from aicmo_core.rewrite import body_text, replace_body
 from aicmo_lsp.app import AicmoLanguageServer
-from aicmo_lsp.convert import confirmed_workspace_edit, workspace_edit
+from aicmo_lsp.convert import workspace_edit
 
 log = logging.getLogger(__name__)
 
@@ -142,11 +142,8 @@ def shows_previews(ls: AicmoLanguageServer) -> bool:
 def edit_for(
     ls: AicmoLanguageServer, uri: str, version: int | None, planned: Plan, preview: bool
 ) -> types.WorkspaceEdit:
-    mapper = ls.result_mapper(planned.result)
-    if preview:
-        annotated = [(edit, r.section_id, r.title, r.description) for edit, r in planned.edits]
-        return confirmed_workspace_edit(mapper, uri, version, annotated)
-    return workspace_edit(mapper, uri, version, [edit for edit, _ in planned.edits])
+    confirm = [(r.section_id, r.title, r.description) for _, r in planned.edits] if preview else None
+    return workspace_edit(ls.result_mapper(planned.result), uri, version, [edit for edit, _ in planned.edits], confirm)
 
 
 async def apply_bodies(

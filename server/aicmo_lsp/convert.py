@@ -64,38 +64,36 @@ def _units(text: str, encoding: str) -> int:
 
 
 def workspace_edit(
-    mapper: PositionMapper, uri: str, version: int | None, edits: Sequence[TextEdit]
+    mapper: PositionMapper,
+    uri: str,
+    version: int | None,
+    edits: Sequence[TextEdit],
+    confirm: Sequence[tuple[str, str, str]] | None = None,
 ) -> types.WorkspaceEdit:
-    """Core edits, computed on the text ``mapper`` maps, as one versioned document edit (one undo step)."""
-    return types.WorkspaceEdit(
-        document_changes=[
-            types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-                edits=[types.TextEdit(range=mapper.range(edit.span), new_text=edit.new_text) for edit in edits],
-            )
+    """Core edits, computed on the text ``mapper`` maps, as one versioned document edit (one undo step).
+
+    With ``confirm``, one ``(annotation id, label, description)`` per edit, each edit carries a change
+    annotation that needs the writer's confirmation (VS Code shows its Refactor Preview)."""
+    items: list[types.TextEdit | types.AnnotatedTextEdit]
+    annotations = None
+    if confirm is None:
+        items = [types.TextEdit(range=mapper.range(edit.span), new_text=edit.new_text) for edit in edits]
+    else:
+        items = [
+            types.AnnotatedTextEdit(annotation_id=key, range=mapper.range(edit.span), new_text=edit.new_text)
+            for edit, (key, _, _) in zip(edits, confirm, strict=True)
         ]
-    )
-
-
-def confirmed_workspace_edit(
-    mapper: PositionMapper, uri: str, version: int | None, edits: Sequence[tuple[TextEdit, str, str, str]]
-) -> types.WorkspaceEdit:
-    """Like :func:`workspace_edit`, each edit ``(edit, annotation id, label, description)`` carrying a
-    change annotation that needs the writer's confirmation (VS Code shows its Refactor Preview)."""
+        annotations = {
+            key: types.ChangeAnnotation(label=label, needs_confirmation=True, description=description)
+            for key, label, description in confirm
+        }
     return types.WorkspaceEdit(
         document_changes=[
             types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-                edits=[
-                    types.AnnotatedTextEdit(annotation_id=key, range=mapper.range(edit.span), new_text=edit.new_text)
-                    for edit, key, _, _ in edits
-                ],
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=items
             )
         ],
-        change_annotations={
-            key: types.ChangeAnnotation(label=label, needs_confirmation=True, description=description)
-            for _, key, label, description in edits
-        },
+        change_annotations=annotations,
     )
 
 
