@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit perf docs clean extension-unit package e2e
+.PHONY: demo test lint typecheck unit perf docs clean extension-unit package e2e fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ package: $(STAMP) $(EXT_STAMP)
 ## (extension/e2e/README.md)
 e2e: package
 	bash $(EXT)/e2e/run.sh "$$(ls -t $(EXT)/aicmo-linux-x64-*.vsix | head -1)"
+
+## fuzz: a longer fuzz campaign than `make unit` runs: twenty times the examples of tests/fuzz/
+## (hostile repositories through `aicmo check` and the server, random JSON-RPC frames)
+fuzz: $(STAMP)
+	AICMO_FUZZ_SCALE=20 $(BIN)/pytest -n auto -p no:cacheprovider tests/fuzz
 
 ## perf: speed measurements (writes numbers to stdout; see perf/RESULTS.md)
 perf: $(STAMP)

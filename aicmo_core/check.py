@@ -11,12 +11,13 @@ import logging
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from aicmo_core.benchmarks.loader import PackSet
 from aicmo_core.benchmarks.models import Pack
+from aicmo_core.benchmarks.patterns import PatternTimeout, report_budget
 from aicmo_core.config import AicmoConfig
 from aicmo_core.detection import AUTO_PACK, Detection, detect_pack
 from aicmo_core.document.model import ParsedDocument, ReportStructure, Section, build_sections, parse_document
@@ -28,6 +29,7 @@ from aicmo_core.rules.registry import (
     HeadingContext,
     ReportContext,
     Rule,
+    Scope,
     SectionContext,
     document_rules,
     find_rule,
@@ -41,6 +43,10 @@ log = logging.getLogger(__name__)
 
 SEVERITY_OFF = "off"
 INTERNAL_ERROR = "AIC900"  # the engine's own code for a rule that raised
+CHECK_TIMEOUT = "AIC901"  # the engine's own code for a rule whose pattern ran past its time budget
+# A section rule reports at most this many findings in one section (a section of 100,000 repeated
+# lines would otherwise cost 100,000 findings, and a writer reads none of them); the last says so.
+MAX_FINDINGS_PER_SECTION_RULE = 100
 
 
 class SectionCache:
@@ -159,13 +165,30 @@ def _internal_error(failed: Rule, error: Exception, span: Span, section: str | N
     return next(_finding(engine_rule, issue, section) for issue in engine_rule.check(failed.name, error, span))
 
 
+def _with_more(finding: Finding) -> Finding:
+    more = f"; more follow: the first {MAX_FINDINGS_PER_SECTION_RULE} of this rule's findings in a section are listed"
+    return replace(finding, message=finding.message + more, data={**finding.data, "truncated": True})
+
+
 def _run(rule: Rule, context: object, span: Span, section: str | None) -> list[Finding]:
-    """One rule's findings; a rule that raises is one internal error, so the others still run."""
+    """One rule's findings; a rule that raises is one internal error, so the others still run. A
+    rule whose pattern runs past its time budget keeps what it found and adds one check_timeout."""
+    findings: list[Finding] = []
     try:
-        return [_finding(rule, issue, section) for issue in rule.check(context)]
+        capped = rule.scope in (Scope.SECTION, Scope.SECTION_SUMMARY)
+        for issue in rule.check(context):
+            if capped and len(findings) == MAX_FINDINGS_PER_SECTION_RULE:
+                findings[-1] = _with_more(findings[-1])
+                break
+            findings.append(_finding(rule, issue, section))
+    except PatternTimeout as timeout:
+        log.info("rule %s abandoned on %s: %s", rule.name, section or "the report", timeout)
+        engine_rule = RULES[CHECK_TIMEOUT]
+        findings += [_finding(engine_rule, issue, section) for issue in engine_rule.check(rule.name, timeout, span)]
     except Exception as exc:  # one broken rule must not take the others down
         log.exception("rule %s failed on %s", rule.name, section or "the report")
         return [_internal_error(rule, exc, span, section)]
+    return findings
 
 
 def run_section_rules(section: Section) -> tuple[Finding, ...]:
@@ -196,7 +219,10 @@ def section_findings(section: Section, cache: SectionCache) -> list[Finding]:
     if cached is None:
         found = run_section_rules(section)
         cached = tuple(f.shifted(-section.start_line) for f in found)
-        cache.put(key, cached)
+        # Not when the report's pattern budget ran out: that depends on the other sections.
+        if not any(f.code == CHECK_TIMEOUT and f.data.get("scope") == "report" for f in found):
+            cache.put(key, cached)
+        return list(found)  # already where the section is (shifting back costs a report of 50,000 findings)
     return [f.shifted(section.start_line) for f in cached]
 
 
@@ -310,13 +336,14 @@ def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions)
     structure = build_sections(doc, pack, aliases)
     cache = options.cache or _DEFAULT_CACHE
     unmatched_rules = [rule for rule in section_rules() if rule.unmatched]
-    for section in structure.sections:
-        if section.benchmark is not None:
-            findings.extend(section_findings(section, cache))
-        else:
-            context = HeadingContext(section)
-            for rule in unmatched_rules:
-                findings.extend(_run(rule, context, section.heading_span, None))
+    with report_budget():  # the time the pack's patterns may take over the whole report
+        for section in structure.sections:
+            if section.benchmark is not None:
+                findings.extend(section_findings(section, cache))
+            else:
+                context = HeadingContext(section)
+                for rule in unmatched_rules:
+                    findings.extend(_run(rule, context, section.heading_span, None))
     report_context = ReportContext(structure)
     for rule in report_rules():
         findings.extend(_run(rule, report_context, first_line, None))

@@ -6,6 +6,7 @@ The nearest ``aicmo.toml`` above a report applies. Paths in it are relative to i
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aicmo_core.errors import ConfigError, Problem
+from aicmo_core.input_files import InputFileError, read_input_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,6 +42,7 @@ class AicmoConfig(BaseModel):
         default_factory=dict, description="Rule code or name -> error, warning, info or off."
     )
     root: Path = Field(default=Path("."), exclude=True)
+    benchmark_paths_line: int | None = Field(default=None, exclude=True)  # for problems about them
 
     def benchmark_folders(self) -> list[Path]:
         return [(self.root / folder).resolve() for folder in self.benchmark_paths]
@@ -57,13 +60,19 @@ class AicmoConfig(BaseModel):
 
 
 def load_config(path: Path) -> AicmoConfig:
-    """Read one ``aicmo.toml``, raising :class:`ConfigError` with line and field on any problem."""
+    """Read one ``aicmo.toml``, raising :class:`ConfigError` with line and field on any problem.
+
+    The file is untrusted input (a cloned repository): a regular file of at most 1 MB that resolves
+    inside its own folder (see :func:`~aicmo_core.input_files.read_input_file`).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([Problem(path, f"cannot read: {exc}")]) from None
+        text = read_input_file(path, within=[path.parent.resolve()])
+    except InputFileError as exc:
+        raise ConfigError(exc.problems) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError([Problem(path, "invalid TOML: values nested too deeply")]) from None
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "colno", None)
@@ -85,7 +94,9 @@ def load_config(path: Path) -> AicmoConfig:
             loc = [str(part) for part in error["loc"]]
             problems.append(Problem(path, error["msg"], _line_of_key(text, loc), None, ".".join(loc)))
         raise ConfigError(problems) from None
-    return config.model_copy(update={"root": path.parent.resolve()})
+    return config.model_copy(
+        update={"root": path.parent.resolve(), "benchmark_paths_line": _line_of_key(text, ["benchmark_paths"])}
+    )
 
 
 def _line_of_key(text: str, loc: list[str]) -> int | None:
@@ -99,13 +110,17 @@ def _line_of_key(text: str, loc: list[str]) -> int | None:
 
 
 def find_config(start: Path, stop: Path | None = None) -> Path | None:
-    """The nearest ``aicmo.toml`` in ``start`` (a file's folder) or above it, not above ``stop``."""
+    """The nearest ``aicmo.toml`` in ``start`` (a file's folder) or above it, not above ``stop``.
+
+    Anything of that name that is not a folder counts (a FIFO, a broken link): reading it then says
+    what is wrong, rather than a config further up applying silently.
+    """
     folder = start if start.is_dir() else start.parent
     folder = folder.resolve()
     stop_at = stop.resolve() if stop else None
     while True:
         candidate = folder / CONFIG_NAME
-        if candidate.is_file():
+        if os.path.lexists(candidate) and not candidate.is_dir():
             return candidate
         if folder in (stop_at, folder.parent):
             return None

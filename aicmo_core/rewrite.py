@@ -195,9 +195,9 @@ def expand_target(section_result: SectionResult) -> int:
 
 def quick_fixes(result: ReportResult) -> list[QuickFix]:
     """Every model-free fix for the findings of a report, in document order."""
-    fixes: list[QuickFix] = []
+    fixes: list[QuickFix] = _close_front_matter_fixes(result)
     if result.pack is None:
-        return _pack_hint_fixes(result)
+        return fixes + _pack_hint_fixes(result)
     if result.structure is None:
         return fixes
     sections = {r.section.id: r.section for r in result.sections if r.section.id}
@@ -230,6 +230,17 @@ def quick_fixes(result: ReportResult) -> list[QuickFix]:
         elif finding.rule == "unknown_section":
             fixes += _this_is_fixes(result, finding)
     return fixes
+
+
+def _close_front_matter_fixes(result: ReportResult) -> list[QuickFix]:
+    """ "Close the front matter after line N": a ``---`` line after what reads as its YAML."""
+    finding = next((f for f in result.findings if f.rule == "front_matter_unclosed"), None)
+    if finding is None:
+        return []
+    line = int(finding.data["close_after"])
+    end = result.doc.index.line_span(line).end
+    close = TextEdit(Span(end, end), "\n---")
+    return [QuickFix(f"Close the front matter after line {line + 1}", (close,), finding, None)]
 
 
 def _pack_hint_fixes(result: ReportResult) -> list[QuickFix]:

@@ -209,6 +209,6 @@ def decision_records(
 
 
 def record_all(log: DecisionLog, records: Sequence[DecisionRecord]) -> None:
-    """Write records to the decision log (each write is safe: it never raises)."""
-    for record in records:
-        log.record(record)
+    """Write records to the decision log in one transaction (safe: it never raises, and waits for a
+    locked database at most ``BUSY_TIMEOUT_S`` once, not once per record)."""
+    log.record_many(records)

@@ -1,56 +1,72 @@
 """Where checks get their setting: the nearest ``aicmo.toml`` and the packs of its benchmark folders.
 
 Both the CLI and the language server use this, so a report gets the same findings everywhere.
-Configs and pack sets are cached and reloaded when their files change on disk.
+Configs and pack sets are cached and reloaded when a file they were read from changes on disk.
+A repository's ``aicmo.toml`` is untrusted input: its benchmark folders are confined to its own
+folder (see ``docs/configuration.md``, "Confinement").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aicmo_core.benchmarks.loader import BENCHMARK_SUFFIXES, PackSet, builtin_benchmark_dir, load_packs
+from aicmo_core.benchmarks.loader import BenchmarkFolder, PackSet, load_packs
 from aicmo_core.check import CheckOptions, ReportResult, SectionCache, check_text
-from aicmo_core.config import AicmoConfig, find_config, load_config
+from aicmo_core.config import CONFIG_NAME, AicmoConfig, find_config, load_config
 from aicmo_core.errors import ConfigError, Problem
+from aicmo_core.input_files import is_within, mtime_ns
+
+log = logging.getLogger(__name__)
+MAX_CACHED_PACK_SETS = 32
 
 
-def _stamp(paths: Iterable[Path]) -> tuple[tuple[str, int], ...]:
-    """Modification times of the given files and of the benchmark files in the given folders."""
-    stamps = []
-    for path in paths:
-        candidates = [path]
-        if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.suffix in BENCHMARK_SUFFIXES)
-        for candidate in candidates:
-            try:
-                stamps.append((str(candidate), candidate.stat().st_mtime_ns))
-            except OSError:
-                stamps.append((str(candidate), -1))
-    return tuple(stamps)
+def _confined(config: AicmoConfig, user_folders: tuple[Path, ...]) -> tuple[list[BenchmarkFolder], list[Problem]]:
+    """The benchmark folders of ``aicmo.toml`` that lie inside its own folder (or a folder the user
+    named), each confined to those folders too; a problem for each of the others."""
+    allowed = (config.root, *user_folders)
+    folders: list[BenchmarkFolder] = []
+    problems: list[Problem] = []
+    for index, (entry, folder) in enumerate(zip(config.benchmark_paths, config.benchmark_folders(), strict=True)):
+        if is_within(folder, allowed):
+            folders.append(BenchmarkFolder(folder, allowed))
+            continue
+        shown = repr(entry) if Path(entry) == folder else f"{entry!r} ({folder})"
+        message = (
+            f"benchmark folder {shown} is outside {config.root}, the folder of this aicmo.toml: refused "
+            "(to use it, name it in your own settings: --benchmarks or aicmo.benchmarkPaths; "
+            "see docs/configuration.md#confinement)"
+        )
+        problems.append(
+            Problem(config.root / CONFIG_NAME, message, config.benchmark_paths_line, None, f"benchmark_paths[{index}]")
+        )
+    return folders, problems
 
 
 @dataclass
 class Workspace:
-    """Settings that apply on top of ``aicmo.toml`` (editor settings or CLI flags)."""
+    """Settings that apply on top of ``aicmo.toml`` (editor settings or CLI flags).
+
+    ``benchmark_paths`` are the user's own folders: trusted, unlike a repository's ``aicmo.toml``,
+    whose folders must lie inside its own folder (or one of these).
+    """
 
     benchmark_paths: tuple[Path, ...] = ()
     default_pack: str | None = None
     severity: Mapping[str, str] = field(default_factory=dict)
     stop_at: Path | None = None
     cache: SectionCache = field(default_factory=SectionCache)
-    _configs: dict[Path, tuple[tuple[tuple[str, int], ...], AicmoConfig | None, list[Problem]]] = field(
-        default_factory=dict
-    )
-    _packs: dict[tuple[Path, ...], tuple[tuple[tuple[str, int], ...], PackSet]] = field(default_factory=dict)
+    _configs: dict[Path, tuple[int, AicmoConfig | None, list[Problem]]] = field(default_factory=dict)
+    _packs: dict[tuple[object, ...], PackSet] = field(default_factory=dict)
 
     def config_for(self, path: Path) -> tuple[AicmoConfig | None, list[Problem]]:
         """The ``aicmo.toml`` that applies to ``path`` and the problems reading it."""
         config_path = find_config(path, self.stop_at)
         if config_path is None:
             return None, []
-        stamp = _stamp([config_path])
+        stamp = mtime_ns(config_path)
         cached = self._configs.get(config_path)
         if cached and cached[0] == stamp:
             return cached[1], cached[2]
@@ -59,17 +75,31 @@ class Workspace:
             problems: list[Problem] = []
         except ConfigError as exc:
             config, problems = None, exc.problems
+        except Exception as exc:  # a bug must not cost every check, nor print a traceback
+            log.exception("reading %s failed", config_path)
+            message = f"cannot be read: {type(exc).__name__}: {exc} (an error in aicmo; please report it)"
+            config, problems = None, [Problem(config_path, message)]
         self._configs[config_path] = (stamp, config, problems)
         return config, problems
 
     def packs_for(self, config: AicmoConfig | None) -> PackSet:
-        folders = tuple(self.benchmark_paths) + tuple(config.benchmark_folders() if config else ())
-        stamp = _stamp([builtin_benchmark_dir(), *folders])
-        cached = self._packs.get(folders)
-        if cached and cached[0] == stamp:
-            return cached[1]
+        """The built-in packs, the user's folders' and the aicmo.toml's (reloaded when a file they
+        came from changes); the aicmo.toml's folders outside its own folder are problems instead."""
+        user_folders = tuple(folder.resolve() for folder in self.benchmark_paths)
+        folders = [BenchmarkFolder.own(folder) for folder in user_folders]
+        refused: list[Problem] = []
+        if config is not None:
+            confined, refused = _confined(config, user_folders)
+            folders.extend(confined)
+        key = (tuple(folders), tuple(refused))
+        cached = self._packs.get(key)
+        if cached is not None and cached.is_current():
+            return cached
         packs = load_packs(folders)
-        self._packs[folders] = (stamp, packs)
+        packs.problems[:0] = refused
+        if len(self._packs) >= MAX_CACHED_PACK_SETS:  # a long-lived server meets many aicmo.toml versions
+            self._packs.clear()
+        self._packs[key] = packs
         return packs
 
     def options_for(self, path: Path, pack: str | None = None) -> tuple[CheckOptions, list[Problem]]:

@@ -42,6 +42,7 @@ from aicmo_core.decisions import (
     run_records,
     storable_model,
 )
+from aicmo_core.decisions import store as decision_store
 from aicmo_core.enforce import Candidate, Outcome, Quality
 from aicmo_core.generators.base import Mode, Reason
 
@@ -469,6 +470,84 @@ def test_a_locked_database_is_a_warning(data_dir: Path, caplog: pytest.LogCaptur
         holder.close()
     assert log.record(make(attempt=4)) is True
     assert [r.attempt for r in log.records()] == [1, 4]
+
+
+def traced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements every connection opened from now on runs, in order."""
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def tracing(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        connection.set_trace_callback(statements.append)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", tracing)
+    return statements
+
+
+def test_a_run_is_written_in_one_transaction(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = DecisionLog()
+    assert log.record(make())
+    statements = traced(monkeypatch)
+    assert log.record_many([make(attempt=n) for n in range(2, 28)]) == 26
+    assert statements.count("BEGIN IMMEDIATE") == 1
+    assert statements[-1] == "COMMIT"
+    assert [r.attempt for r in log.records()] == list(range(1, 28))
+
+
+def test_a_refused_record_is_left_out_of_the_run(data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    sneaked = make().model_copy(update={"section_id": API_KEY})
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        assert DecisionLog().record_many([make(), sneaked, make(attempt=2)]) == 2
+    [warning] = warnings_of(caplog)
+    assert warning.startswith("refused a decision record: ")
+    assert [r.attempt for r in DecisionLog().records()] == [1, 2]
+
+
+def test_a_locked_database_costs_one_wait_per_run_not_one_per_record(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A fix of a whole report writes a few dozen records: waiting 0.25 s for each stalled it 6.6 s.
+    log = DecisionLog()
+    assert log.record(make())
+    holder = sqlite3.connect(data_dir / DATABASE_NAME, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    statements = traced(monkeypatch)
+    try:
+        with caplog.at_level(logging.WARNING, logger=LOGGER):
+            assert log.record_many([make(attempt=n) for n in range(2, 28)]) == 0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    waits = [s for s in statements if s.startswith("PRAGMA busy_timeout = ")]
+    assert [s for s in statements if s not in waits] == ["PRAGMA user_version", "BEGIN IMMEDIATE"]
+    assert all(0 <= int(s.rpartition(" ")[2]) <= 250 for s in waits)
+    assert len(warnings_of(caplog)) == 1
+
+
+@pytest.mark.parametrize(("spent", "left_ms"), [(0.2, 50), (0.3, 0)])
+def test_the_statements_of_one_write_share_one_wait(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, spent: float, left_ms: int
+) -> None:
+    log = DecisionLog()
+    assert log.record(make())
+    holder = sqlite3.connect(data_dir / DATABASE_NAME, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    times = iter([100.0, 100.0, 100.0 + spent])  # the start, the version read, the transaction
+    monkeypatch.setattr(decision_store, "monotonic", lambda: next(times))
+    statements = traced(monkeypatch)
+    try:
+        assert log.record(make(attempt=2)) is False
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert statements == [
+        "PRAGMA busy_timeout = 250",
+        "PRAGMA user_version",
+        f"PRAGMA busy_timeout = {left_ms}",
+        "BEGIN IMMEDIATE",
+    ]
 
 
 def test_a_database_from_a_newer_aicmo_is_left_alone(data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:

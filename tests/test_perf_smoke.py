@@ -39,3 +39,10 @@ def test_bench_matching_quick_prints_its_table() -> None:
     assert result.returncode == 0, result.stderr
     assert "| lines | headings | floor ms | cold match ms | warm match ms |" in result.stdout
     assert "\n| 1000 | " in result.stdout
+
+
+def test_bench_pathological_quick_prints_its_table() -> None:
+    result = quick("bench_pathological.py")
+    assert result.returncode == 0, result.stderr
+    assert "| document | size | findings | floor ms | check ms | check/floor |" in result.stdout
+    assert "| headings (5,000 headings) |" in result.stdout and "| wide table (500 columns) |" in result.stdout

@@ -1,22 +1,21 @@
 """Load benchmark files (YAML or JSON) with exact error locations, resolve includes, build packs.
 
 A broken file is reported as :class:`~aicmo_core.errors.Problem` entries naming file, 1-based line
-and column and the field path; the other files still load.
+and column and the field path; the other files still load, whatever is wrong with it. Files are
+read as untrusted input (``yaml_data``, ``aicmo_core.input_files``) and only inside the folders a
+:class:`BenchmarkFolder` allows.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from aicmo_core.benchmarks.models import (
     LibraryFile,
@@ -26,10 +25,16 @@ from aicmo_core.benchmarks.models import (
     SectionSource,
     merge_override,
 )
+from aicmo_core.benchmarks.yaml_data import LoadedYaml, PathKey, read_benchmark_file
 from aicmo_core.errors import BenchmarkError, Problem
+from aicmo_core.input_files import describe_folders, is_within, mtime_ns
 
 BENCHMARK_SUFFIXES = (".yaml", ".yml", ".json")
-PathKey = tuple[str | int, ...]
+# A broken file is told in a few located problems, not in thousands (a generated file, a fuzzer).
+MAX_PROBLEMS_PER_FILE = 20
+# More pack files than any team keeps; beyond it a folder is someone's whole disk or a trap.
+MAX_PACK_FILES = 500
+log = logging.getLogger(__name__)
 
 
 def builtin_benchmark_dir() -> Path:
@@ -42,83 +47,21 @@ def builtin_benchmark_dir() -> Path:
 
 
 @dataclass(frozen=True, slots=True)
-class LoadedYaml:
-    """A parsed document as plain Python data, with the 0-based position of every key and item."""
+class BenchmarkFolder:
+    """A benchmark folder and the folders its pack and library files may resolve into.
+
+    A folder the user names (``--benchmarks``, ``aicmo.benchmarkPaths``) or the built-in one is
+    confined to itself; a folder an ``aicmo.toml`` names, to the folder of that ``aicmo.toml``
+    (and the user's folders). See ``docs/configuration.md``, "Confinement".
+    """
 
     path: Path
-    data: Any
-    positions: dict[PathKey, tuple[int, int]]
+    within: tuple[Path, ...]
 
-    def locate(self, loc: Sequence[str | int]) -> tuple[int, int] | None:
-        """The position of the longest prefix of ``loc`` that exists in the file."""
-        key = tuple(loc)
-        while key:
-            if key in self.positions:
-                return self.positions[key]
-            key = key[:-1]
-        return self.positions.get((), None)
-
-    def problem(self, message: str, loc: Sequence[str | int] = ()) -> Problem:
-        position = self.locate(loc)
-        return Problem(
-            path=self.path,
-            message=message,
-            line=position[0] + 1 if position else None,
-            column=position[1] + 1 if position else None,
-            field=_dotted(loc) or None,
-        )
-
-
-def _dotted(loc: Iterable[str | int]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
-def _plain(node: Any, path: PathKey, positions: dict[PathKey, tuple[int, int]]) -> Any:
-    """Convert ruamel's round-trip nodes to plain data while recording positions."""
-    if isinstance(node, CommentedMap):
-        result: dict[str, Any] = {}
-        for key, value in node.items():
-            child = (*path, str(key))
-            line, col = node.lc.key(key)
-            positions[child] = (line, col)
-            result[str(key)] = _plain(value, child, positions)
-        return result
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            child = (*path, index)
-            line, col = node.lc.item(index)
-            positions[child] = (line, col)
-            items.append(_plain(value, child, positions))
-        return items
-    return node
-
-
-def read_benchmark_file(path: Path) -> LoadedYaml:
-    """Parse one YAML or JSON benchmark file, raising :class:`BenchmarkError` with its location."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BenchmarkError([Problem(path, f"cannot read benchmark file: {exc}")]) from None
-    yaml = YAML(typ="rt")
-    try:
-        node = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        raise BenchmarkError(
-            [Problem(path, message, mark.line + 1 if mark else None, mark.column + 1 if mark else None)]
-        ) from None
-    except Exception as exc:  # ruamel raises a few unmarked errors (for example on bad encodings)
-        raise BenchmarkError([Problem(path, f"invalid YAML: {exc}")]) from None
-    positions: dict[PathKey, tuple[int, int]] = {(): (0, 0)}
-    data = _plain(node, (), positions)
-    if not isinstance(data, dict):
-        raise BenchmarkError([Problem(path, "a benchmark file must be a mapping (key: value pairs)", 1, 1)])
-    return LoadedYaml(path, data, positions)
+    @classmethod
+    def own(cls, path: Path) -> BenchmarkFolder:
+        resolved = path.resolve()
+        return cls(resolved, (resolved,))
 
 
 def _validation_problems(loaded: LoadedYaml, error: ValidationError, prefix: PathKey = ()) -> list[Problem]:
@@ -149,19 +92,27 @@ def _is_union_tag(part: str | int) -> bool:
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, and at most :data:`MAX_PROBLEMS_PER_FILE` per file (then how many more)."""
     seen: set[tuple[object, ...]] = set()
     unique = []
+    per_file: dict[Path, int] = {}
     for problem in problems:
-        key = (problem.line, problem.column, problem.message, problem.field)
-        if key not in seen:
-            seen.add(key)
+        key = (problem.path, problem.line, problem.column, problem.message, problem.field)
+        if key in seen:
+            continue
+        seen.add(key)
+        per_file[problem.path] = per_file.get(problem.path, 0) + 1
+        if per_file[problem.path] <= MAX_PROBLEMS_PER_FILE:
             unique.append(problem)
+    for path, count in per_file.items():
+        if count > MAX_PROBLEMS_PER_FILE:
+            unique.append(Problem(path, f"and {count - MAX_PROBLEMS_PER_FILE} more problems in this file"))
     return unique
 
 
-@cache
-def _library(path: Path, mtime_ns: int) -> tuple[LibraryFile, LoadedYaml]:
-    del mtime_ns  # part of the cache key only
+@lru_cache(maxsize=64)
+def _library(path: Path, mtime: int) -> tuple[LibraryFile, LoadedYaml]:
+    del mtime  # part of the cache key only
     loaded = read_benchmark_file(path)
     try:
         library = LibraryFile.model_validate(loaded.data)
@@ -170,31 +121,32 @@ def _library(path: Path, mtime_ns: int) -> tuple[LibraryFile, LoadedYaml]:
     return library, loaded
 
 
-def load_library(path: Path) -> tuple[LibraryFile, LoadedYaml]:
-    """Load a library file (cached while the file is unchanged)."""
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError as exc:
-        raise BenchmarkError([Problem(path, f"cannot read included library: {exc}")]) from None
-    return _library(path.resolve(), mtime)
+def load_library(path: Path, stamps: dict[Path, int] | None = None) -> tuple[LibraryFile, LoadedYaml]:
+    """Load a library file (cached while the file is unchanged), noting its time in ``stamps``."""
+    resolved = path.resolve()
+    mtime = mtime_ns(resolved)
+    if stamps is not None:
+        stamps[resolved] = mtime
+    return _library(resolved, mtime)
 
 
-def load_pack_file(path: Path) -> Pack:
-    """Load one pack file and resolve its includes, raising :class:`BenchmarkError` when broken."""
-    loaded = read_benchmark_file(path)
-    if "library" in loaded.data and "key" not in loaded.data:
-        raise BenchmarkError([loaded.problem("this is a library file, not a pack", ("library",))])
-    try:
-        pack_file = PackFile.model_validate(loaded.data)
-    except ValidationError as exc:
-        raise BenchmarkError(_dedupe(_validation_problems(loaded, exc))) from None
-
+def _included(
+    path: Path, loaded: LoadedYaml, includes: Sequence[str], within: Sequence[Path] | None, stamps: dict[Path, int]
+) -> dict[str, tuple[SectionBenchmark, SectionSource]]:
+    """The sections of the libraries a pack includes, by id (a later library wins)."""
     available: dict[str, tuple[SectionBenchmark, SectionSource]] = {}
     problems: list[Problem] = []
-    for index, include in enumerate(pack_file.include):
+    for index, include in enumerate(includes):
         library_path = (path.parent / include).resolve()
+        if within is not None and not is_within(library_path, within):
+            message = (
+                f"cannot include {include!r}: {library_path} is outside {describe_folders(within)} "
+                "(see docs/configuration.md#confinement)"
+            )
+            problems.append(loaded.problem(message, ("include", index)))
+            continue
         try:
-            library, library_yaml = load_library(library_path)
+            library, library_yaml = load_library(library_path, stamps)
         except BenchmarkError as exc:
             problems.append(loaded.problem(f"cannot include {include!r}", ("include", index)))
             problems.extend(exc.problems)
@@ -206,7 +158,27 @@ def load_pack_file(path: Path) -> Pack:
         # Without the library, every section taken from it would be reported "not defined" or
         # "missing a field": errors the writer did not make. Fix the include first.
         raise BenchmarkError(_dedupe(problems))
+    return available
 
+
+def load_pack_file(path: Path, *, within: Sequence[Path] | None = None, stamps: dict[Path, int] | None = None) -> Pack:
+    """Load one pack file and resolve its includes, raising :class:`BenchmarkError` when broken.
+
+    ``within``: the resolved folders the pack and its libraries must lie in (None: anywhere, for a
+    file the caller chose); ``stamps`` collects the modification time of every file read.
+    """
+    stamps = {} if stamps is None else stamps
+    stamps[path.resolve()] = mtime_ns(path)
+    loaded = read_benchmark_file(path, within=within)
+    if "library" in loaded.data and "key" not in loaded.data:
+        raise BenchmarkError([loaded.problem("this is a library file, not a pack", ("library",))])
+    try:
+        pack_file = PackFile.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise BenchmarkError(_dedupe(_validation_problems(loaded, exc))) from None
+    available = _included(path, loaded, pack_file.include, within, stamps)
+
+    problems: list[Problem] = []
     sections: list[SectionBenchmark] = []
     sources: dict[str, SectionSource] = {}
     for index, entry in enumerate(pack_file.sections):
@@ -252,16 +224,22 @@ def load_pack_file(path: Path) -> Pack:
 
 @dataclass(slots=True)
 class PackSet:
-    """The packs that loaded, and the problems of the files that did not."""
+    """The packs that loaded, the problems of the files that did not, and the modification time of
+    every file and folder read (what decides whether the set is still current)."""
 
     packs: dict[str, Pack] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    stamps: dict[Path, int] = field(default_factory=dict)
 
     def get(self, key: str) -> Pack | None:
         return self.packs.get(key)
 
     def __contains__(self, key: object) -> bool:
         return key in self.packs
+
+    def is_current(self) -> bool:
+        """Whether no file or folder it was loaded from changed since."""
+        return all(mtime_ns(path) == stamp for path, stamp in self.stamps.items())
 
 
 def pack_files_in(folder: Path) -> list[Path]:
@@ -271,21 +249,43 @@ def pack_files_in(folder: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.suffix in BENCHMARK_SUFFIXES and p.name != "schema.json")
 
 
-def load_packs(folders: Iterable[Path], *, include_builtin: bool = True) -> PackSet:
+def load_packs(folders: Iterable[Path | BenchmarkFolder], *, include_builtin: bool = True) -> PackSet:
     """Load every pack of the built-in folder and then of ``folders``; a later pack with the same key
-    replaces an earlier one, so teams can override a built-in pack."""
+    replaces an earlier one, so teams can override a built-in pack. A plain path is a folder the
+    user chose (confined to itself)."""
     result = PackSet()
-    all_folders = [builtin_benchmark_dir()] if include_builtin else []
-    all_folders.extend(folders)
+    all_folders = [BenchmarkFolder.own(builtin_benchmark_dir())] if include_builtin else []
+    all_folders.extend(f if isinstance(f, BenchmarkFolder) else BenchmarkFolder.own(f) for f in folders)
     for folder in all_folders:
-        if not folder.is_dir():
-            result.problems.append(Problem(folder, "benchmark folder does not exist"))
-            continue
-        for path in pack_files_in(folder):
+        for path in _listed(folder.path, result):
             try:
-                pack = load_pack_file(path)
+                pack = load_pack_file(path, within=folder.within, stamps=result.stamps)
             except BenchmarkError as exc:
                 result.problems.extend(exc.problems)
                 continue
+            except Exception as exc:  # a bug must cost one file, never every pack, never a traceback
+                log.exception("loading %s failed", path)
+                message = f"cannot be loaded: {type(exc).__name__}: {exc} (an error in aicmo; please report it)"
+                result.problems.append(Problem(path, message))
+                continue
             result.packs[pack.key] = pack
     return result
+
+
+def _listed(folder: Path, result: PackSet) -> list[Path]:
+    """The pack files of ``folder``, noting the folders' times; a problem when it cannot be listed."""
+    packs_folder = folder / "packs"
+    for listed in (folder, packs_folder):
+        result.stamps[listed] = mtime_ns(listed)
+    if not folder.is_dir():
+        result.problems.append(Problem(folder, "benchmark folder does not exist"))
+        return []
+    try:
+        paths = pack_files_in(folder)
+    except OSError as exc:
+        result.problems.append(Problem(folder, f"cannot list the benchmark folder: {exc.strerror or exc}"))
+        return []
+    if len(paths) > MAX_PACK_FILES:
+        message = f"has {len(paths)} pack files; only the first {MAX_PACK_FILES} are read"
+        result.problems.append(Problem(packs_folder if packs_folder.is_dir() else folder, message))
+    return paths[:MAX_PACK_FILES]

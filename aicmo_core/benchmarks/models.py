@@ -8,18 +8,32 @@ section by id, optionally overriding single fields. See ``docs/benchmarks.md``.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from aicmo_core.benchmarks.patterns import pattern_problem
 
 SECTION_ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 MAX_EXAMPLE_CHARS = 2000  # an example is an excerpt: a long one costs every prompt its tokens
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+def _usable_pattern(pattern: str) -> str:
+    problem = pattern_problem(pattern)
+    if problem is not None:  # the reason alone, without pydantic's "Value error, " before it
+        raise PydanticCustomError("unusable_pattern", "{problem}", {"problem": problem})
+    return pattern
+
+
+# A pattern of ``forbidden_regex``: valid, and refused when it could hang a check (see patterns.py).
+# Validated item by item, so a problem names the item (``forbidden_regex[1]``) and its line.
+Pattern = Annotated[NonEmpty, AfterValidator(_usable_pattern)]
 
 
 class SectionFormat(str, Enum):
@@ -64,24 +78,16 @@ class SectionBenchmark(_Strict):
     forbidden_substrings: tuple[NonEmpty, ...] = Field(
         default=(), description="Phrases that must not appear (case-insensitive, whole words)."
     )
-    forbidden_regex: tuple[NonEmpty, ...] = Field(
-        default=(), description="Python regular expressions; any match is an error."
+    forbidden_regex: tuple[Pattern, ...] = Field(
+        default=(),
+        description="Python regular expressions; any match is an error. Patterns that could backtrack "
+        "without end, such as (a+)+, are refused.",
     )
     max_repeated_line_ratio: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     max_avg_sentence_length: Annotated[float | None, Field(ge=1.0)] = Field(
         default=None, description="Upper bound on the average words per sentence."
     )
     format: SectionFormat = SectionFormat.BLOCK
-
-    @field_validator("forbidden_regex")
-    @classmethod
-    def _regexes_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
-        return patterns
 
     @field_validator("max_words", "max_bullets", "max_headings")
     @classmethod
@@ -118,7 +124,7 @@ class SectionOverride(_Strict):
     required_headings: tuple[NonEmpty, ...] | None = None
     required_substrings: tuple[NonEmpty, ...] | None = None
     forbidden_substrings: tuple[NonEmpty, ...] | None = None
-    forbidden_regex: tuple[NonEmpty, ...] | None = None
+    forbidden_regex: tuple[Pattern, ...] | None = None
     max_repeated_line_ratio: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
     max_avg_sentence_length: Annotated[float | None, Field(ge=1.0)] = None
     format: SectionFormat | None = None

@@ -23,6 +23,7 @@ from aicmo_core.detection import AUTO_PACK
 from aicmo_core.errors import Problem
 from aicmo_core.findings import Severity
 from aicmo_core.formatters import finding_line, results_json, results_sarif, summary_line
+from aicmo_core.report_size import DEFAULT_MAX_FILE_MB, ReportTooLarge, read_report
 from aicmo_core.workspace import Workspace
 
 REPORT_SUFFIXES = (".md", ".mdx", ".markdown")
@@ -65,12 +66,14 @@ def _init_worker(benchmark_paths: tuple[Path, ...], severity: dict[str, str]) ->
 
 
 def _check_one(
-    path: Path, pack: str | None, workspace: Workspace | None = None
+    path: Path, pack: str | None, max_file_size_mb: float = DEFAULT_MAX_FILE_MB, workspace: Workspace | None = None
 ) -> tuple[ReportResult | None, list[Problem], str | None]:
     active = workspace or _WORKER
     assert active is not None
     try:
-        text = path.read_text(encoding="utf-8-sig")  # editors drop a BOM too
+        text = read_report(path, max_file_size_mb, "--max-file-size-mb")  # a BOM dropped, as editors do
+    except ReportTooLarge as exc:
+        return None, [], str(exc)
     except (OSError, UnicodeDecodeError) as exc:
         return None, [], f"{path}: cannot read: {exc}"
     result, problems = active.check_text(text, path, pack)
@@ -85,14 +88,15 @@ def _run_checks(
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(benchmark_paths, {})) as pool:
             chunk = max(1, len(paths) // (jobs * 8))
+            sizes = [args.max_file_size_mb] * len(paths)
             for path, outcome in zip(
-                paths, pool.map(_check_one, paths, [args.pack] * len(paths), chunksize=chunk), strict=True
+                paths, pool.map(_check_one, paths, [args.pack] * len(paths), sizes, chunksize=chunk), strict=True
             ):
                 yield (path, *outcome)
         return
     workspace = Workspace(benchmark_paths=benchmark_paths)
     for path in paths:
-        yield (path, *_check_one(path, args.pack, workspace))
+        yield (path, *_check_one(path, args.pack, args.max_file_size_mb, workspace))
 
 
 def command_check(args: argparse.Namespace) -> int:
@@ -181,6 +185,16 @@ def options_here(benchmarks: Sequence[str]) -> tuple[CheckOptions, list[Problem]
     return workspace.options_for(Path.cwd() / "report.md")
 
 
+def _megabytes(value: str) -> float:
+    try:
+        megabytes = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not megabytes > 0:
+        raise argparse.ArgumentTypeError(f"{value} is not above 0")
+    return megabytes
+
+
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser("check", help="check reports against their packs")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
@@ -193,4 +207,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("--quiet", "-q", action="store_true", help="hide info findings and the summary")
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     check.add_argument("--benchmarks", action="append", default=[], metavar="DIR", help="extra benchmark folder")
+    check.add_argument(
+        "--max-file-size-mb",
+        type=_megabytes,
+        default=DEFAULT_MAX_FILE_MB,
+        metavar="MB",
+        help=f"larger reports are not checked, and exit with 2 (default {DEFAULT_MAX_FILE_MB:g})",
+    )
     check.set_defaults(handler=command_check)

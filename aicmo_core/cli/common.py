@@ -1,16 +1,17 @@
-"""What every ``aicmo`` command shares: exit codes, usage errors, progress bars, writing files."""
+"""What every ``aicmo`` command shares: exit codes, usage errors, progress bars. (Files are written by
+:mod:`aicmo_core.cli.report_file`.)"""
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# ``fix`` and ``new``: the sections were written, the file was not (it changed meanwhile, or writing failed).
+EXIT_NOT_WRITTEN = 3
 
 
 class UsageError(Exception):
@@ -26,14 +27,3 @@ def progress_bar(description: str, total: int, *, time_remaining: bool = False) 
     if time_remaining:
         columns.append(TimeRemainingColumn())
     return Progress(*columns, console=Console(stderr=True), transient=True)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, so a crash never leaves half a report."""
-    folder = path.resolve().parent
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as handle:
-        handle.write(text)
-        temporary = Path(handle.name)
-    if path.exists():
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-    os.replace(temporary, path)

@@ -1,17 +1,32 @@
 """``aicmo fix``: rewrite the failing sections of a report in place, or print a unified diff with
 ``--dry-run``. Exit codes: 0 every section passes, 1 some section still fails, 2 usage or
-configuration errors."""
+configuration errors (a report that cannot be read or is read-only), 3 nothing was written (the
+report changed while its sections were generated, or writing it failed).
+
+The report is read and written by :mod:`aicmo_core.cli.report_file`: locked for the whole run,
+re-read before the write, symlinks, hard links and permissions kept."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from aicmo_core.check import ReportResult, SectionResult
-from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, write_atomically
+from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_NOT_WRITTEN, EXIT_OK, EXIT_USAGE, UsageError
+from aicmo_core.cli.report_file import (
+    FileChanged,
+    ReportFile,
+    ReportFileError,
+    locked,
+    read_report,
+    refuse_read_only,
+    write_report,
+)
 from aicmo_core.cli.writing import add_generation_options, generation_config, report, run_with_progress
+from aicmo_core.decisions import ReasonCode, document_reason
 from aicmo_core.edits import TextEdit, apply_edits
 from aicmo_core.enforce import Outcome
 from aicmo_core.generators.base import Mode
@@ -33,10 +48,22 @@ def _targets(result: ReportResult, section: str | None) -> list[SectionResult]:
 def command_fix(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"aicmo: cannot read {path}: {exc}", file=sys.stderr)
+        if args.dry_run:
+            return _fix(args, read_report(path))
+
+        def waiting() -> None:
+            print(f"aicmo: another aicmo fix is changing {path}; waiting for it to finish", file=sys.stderr)
+
+        with locked(path, waiting) as report_file:
+            refuse_read_only(path, report_file.target)
+            return _fix(args, report_file)
+    except ReportFileError as exc:
+        print(f"aicmo: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _fix(args: argparse.Namespace, report_file: ReportFile) -> int:
+    path, text = report_file.path, report_file.text
     workspace = Workspace(benchmark_paths=tuple(Path(p).resolve() for p in args.benchmarks))
     result, problems = workspace.check_text(text, path, args.pack)
     for problem in problems:
@@ -58,17 +85,46 @@ def command_fix(args: argparse.Namespace) -> int:
     choices = [SectionChoice.of(target, Mode(args.mode)) for target in targets]
     tasks = [task for task in tasks_for(result, choices) if task is not None]
     outcomes = run_with_progress(tasks, config, chain)
-    passed = report(result.pack.key, tasks, outcomes, written=not args.dry_run)
     new_text = apply_edits(text, _edits(result, tasks, outcomes))
     if args.dry_run:
+        passed = report(result.pack.key, tasks, outcomes, lambda outcome: None)
         sys.stdout.writelines(
             difflib.unified_diff(
                 text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{path}", f"b/{path}"
             )
         )
-    elif new_text != text:
-        write_atomically(path, new_text)
+        return EXIT_OK if passed else EXIT_FINDINGS
+    document, failure = _write(report_file, new_text)
+    passed = report(result.pack.key, tasks, outcomes, document)
+    if failure is not None:
+        print(f"aicmo: {failure}", file=sys.stderr)
+        return EXIT_NOT_WRITTEN
     return EXIT_OK if passed else EXIT_FINDINGS
+
+
+def _write(report_file: ReportFile, new_text: str) -> tuple[Callable[[Outcome], ReasonCode | None], str | None]:
+    """Write the fixed text (when it differs); what that did to each outcome's document for the
+    decision log, and the problem to tell the user when nothing was written."""
+    if new_text == report_file.text:
+        return document_reason, None
+    path = report_file.path
+    try:
+        write_report(report_file, new_text)
+    except FileChanged as exc:
+        return _dropped, f"{exc} (by an editor or another program): nothing was written; run aicmo fix again"
+    except ReportFileError as exc:
+        return _not_written, f"{exc}: nothing was written"
+    except OSError as exc:
+        return _not_written, f"cannot write {path}: {exc.strerror or exc}; the report is as it was"
+    return document_reason, None
+
+
+def _dropped(outcome: Outcome) -> ReasonCode:
+    return ReasonCode.NO_CHANGE if outcome.body is None else ReasonCode.DOCUMENT_CHANGED
+
+
+def _not_written(outcome: Outcome) -> None:
+    return None
 
 
 def _edits(result: ReportResult, tasks: list[SectionTask], outcomes: list[Outcome]) -> list[TextEdit]:

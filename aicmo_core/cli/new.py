@@ -1,5 +1,6 @@
 """``aicmo new``: write a whole report for a pack from a brief. Exit codes: 0 every section
-passes, 1 some section still fails, 2 usage or configuration errors."""
+passes, 1 some section still fails, 2 usage or configuration errors (an output that is read-only or
+not a regular file), 3 writing the report failed (nothing was written)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, write_atomically
+from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_NOT_WRITTEN, EXIT_OK, EXIT_USAGE, UsageError
+from aicmo_core.cli.report_file import ReportFileError, refuse_unwritable, write_new
 from aicmo_core.cli.writing import add_generation_options, generation_config, report, run_with_progress
+from aicmo_core.decisions import document_reason
 from aicmo_core.findings import Status
 from aicmo_core.reports import compose_report
 from aicmo_core.runner import new_report_tasks
@@ -35,9 +38,10 @@ def command_new(args: argparse.Namespace) -> int:
     try:
         if output.exists() and not args.force:
             raise UsageError(f"{output} exists; pass --force to overwrite it")
+        refuse_unwritable(output)
         brief_data = _read_brief(Path(args.brief))
         config, chain = generation_config(args)
-    except UsageError as exc:
+    except (UsageError, ReportFileError) as exc:
         print(f"aicmo: {exc}", file=sys.stderr)
         return EXIT_USAGE
     workspace = Workspace(benchmark_paths=tuple(Path(p).resolve() for p in args.benchmarks))
@@ -54,9 +58,15 @@ def command_new(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     tasks = new_report_tasks(pack, brief_data, mdx=output.suffix.lower() == ".mdx")
     outcomes = run_with_progress(tasks, config, chain, in_order=True)
-    passed = report(pack.key, tasks, outcomes, written=True)
     text = compose_report(pack, brief_data, outcomes)
-    write_atomically(output, text)
+    try:
+        write_new(output, text)
+    except (ReportFileError, OSError) as exc:
+        report(pack.key, tasks, outcomes, lambda outcome: None)
+        said = exc if isinstance(exc, ReportFileError) else f"cannot write {output}: {exc.strerror or exc}"
+        print(f"aicmo: {said}; nothing was written", file=sys.stderr)
+        return EXIT_NOT_WRITTEN
+    passed = report(pack.key, tasks, outcomes, document_reason)
     result, _ = workspace.check_text(text, output)
     print(f"wrote {output}: {len(tasks)} sections, report {result.status.value}", file=sys.stderr)
     return EXIT_OK if passed and result.status is not Status.FAIL else EXIT_FINDINGS

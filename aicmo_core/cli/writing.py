@@ -12,11 +12,11 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from uuid import uuid4
 
 from aicmo_core.cli.common import UsageError, progress_bar
-from aicmo_core.decisions import DecisionLog, document_reason
+from aicmo_core.decisions import DecisionLog, ReasonCode
 from aicmo_core.enforce import OnExhausted, Outcome, fallback_notice
 from aicmo_core.generators import defaults
 from aicmo_core.runner import (
@@ -102,12 +102,19 @@ def run_with_progress(
             progress.stop()
 
 
-def report(pack_key: str, tasks: Sequence[SectionTask], outcomes: Sequence[Outcome], written: bool) -> bool:
+def report(
+    pack_key: str,
+    tasks: Sequence[SectionTask],
+    outcomes: Sequence[Outcome],
+    document: Callable[[Outcome], ReasonCode | None],
+) -> bool:
     """One line per section on stderr and the decision log; whether every section passed. When a
-    fallback wrote a section, its line says so and why the generators before it failed."""
+    fallback wrote a section, its line says so and why the generators before it failed. ``document``
+    says what happened to the file for each outcome (:func:`~aicmo_core.decisions.document_reason` when it was written,
+    ``None`` when nothing was: no ``outcome`` row)."""
     for task, outcome in zip(tasks, outcomes, strict=True):
         said = fallback_notice(task.label, outcome) or outcome.explanation
         print(f"{task.section_id}: {outcome.quality.value}: {said}", file=sys.stderr)
-    documents = [document_reason(outcome) if written else None for outcome in outcomes]
+    documents = [document(outcome) for outcome in outcomes]
     record_all(DecisionLog(), decision_records(uuid4(), pack_key, tasks, outcomes, documents))
     return all(outcome.passed for outcome in outcomes)

@@ -7,9 +7,11 @@ import json
 import logging
 import os
 import sqlite3
-from contextlib import closing
+from collections.abc import Sequence
+from contextlib import closing, suppress
 from datetime import datetime, timezone
 from pathlib import Path
+from time import monotonic
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +26,8 @@ logger = logging.getLogger("aicmo_core.decisions")
 
 DATA_DIR_ENV = "AICMO_DATA_DIR"
 DATABASE_NAME = "decisions.sqlite3"
-# Long enough for another aicmo process to finish its insert, short enough that nobody waits on us.
+# Long enough for another aicmo process to finish its insert, short enough that nobody waits on us:
+# the most one write of a run's records waits for the database's lock, in all.
 BUSY_TIMEOUT_S = 0.25
 
 
@@ -81,6 +84,7 @@ _SCHEMA = (
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE decisions ADD COLUMN model TEXT",),
 }
+_INSERT = f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 # The version that added each column added since version 1: an older table is read with it as NULL.
 _ADDED_IN = {"model": 2}
 
@@ -99,33 +103,49 @@ class DecisionLog:
 
     def record(self, record: DecisionRecord) -> bool:
         """Store ``record``; ``False`` (and a logged warning, once per problem) when it cannot be."""
-        try:
-            # Validated again here, the storage boundary: ``model_construct`` skips validation.
-            row = _row(DecisionRecord.model_validate(record.model_dump()))
-        except ValueError as exc:  # a ValidationError's text never repeats the refused input
-            self._warn(f"refused a decision record: {exc}")
-            return False
+        return self.record_many([record]) == 1
+
+    def record_many(self, records: Sequence[DecisionRecord]) -> int:
+        """Store ``records`` in one transaction, how many were stored. A record that is refused is
+        left out with a warning; when the database cannot be written (locked for longer than
+        ``BUSY_TIMEOUT_S`` in all, read-only, ...) none is stored and the warning is logged once per
+        problem."""
+        rows = []
+        for record in records:
+            try:
+                # Validated again here, the storage boundary: ``model_construct`` skips validation.
+                rows.append(_row(DecisionRecord.model_validate(record.model_dump())))
+            except ValueError as exc:  # a ValidationError's text never repeats the refused input
+                self._warn(f"refused a decision record: {exc}")
+        if not rows:
+            return 0
+        budget = _LockBudget(BUSY_TIMEOUT_S)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)) as connection:
-                self._prepare(connection)
-                connection.execute(
-                    f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})", row
-                )
+                self._prepare(connection, budget)
+                budget.execute(connection, "BEGIN IMMEDIATE")
+                try:
+                    connection.executemany(_INSERT, rows)
+                    budget.execute(connection, "COMMIT")
+                except BaseException:
+                    with suppress(sqlite3.Error):
+                        connection.execute("ROLLBACK")
+                    raise
         except (sqlite3.Error, OSError) as exc:
             self._warn(f"cannot write the decision log {self.path}: {exc}; generation goes on without it")
-            return False
-        return True
+            return 0
+        return len(rows)
 
-    def _prepare(self, connection: sqlite3.Connection) -> None:
+    def _prepare(self, connection: sqlite3.Connection, budget: _LockBudget) -> None:
         """Create the table in a new database, or migrate an older one to this version in one
         transaction; refuse a newer one (``NewerSchemaError``)."""
-        version = _version(connection)
+        version = _version(connection, budget)
         if version == SCHEMA_VERSION:
             return
         # WAL lets `aicmo stats` read while an editor writes; it cannot change inside a transaction.
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("BEGIN IMMEDIATE")
+        budget.execute(connection, "PRAGMA journal_mode = WAL")
+        budget.execute(connection, "BEGIN IMMEDIATE")
         try:
             version = _version(connection)  # again, under the lock: another process may have migrated
             if version == 0:
@@ -199,9 +219,23 @@ class DecisionLog:
         return compute_stats(self.records(pack=pack, since=since))
 
 
-def _version(connection: sqlite3.Connection) -> int:
+class _LockBudget:
+    """One wait for the database's locks per write, however many statements may wait: each is given
+    what is left of the budget (SQLite's busy timeout is per statement)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = monotonic() + seconds
+
+    def execute(self, connection: sqlite3.Connection, sql: str) -> sqlite3.Cursor:
+        left_ms = max(0, round((self.deadline - monotonic()) * 1000))
+        connection.execute(f"PRAGMA busy_timeout = {left_ms}")
+        return connection.execute(sql)
+
+
+def _version(connection: sqlite3.Connection, budget: _LockBudget | None = None) -> int:
     """The database's schema version; ``NewerSchemaError`` when this aicmo does not know it."""
-    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    sql = "PRAGMA user_version"
+    version = int((budget.execute(connection, sql) if budget else connection.execute(sql)).fetchone()[0])
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(f"it has schema version {version}, newer than this aicmo's {SCHEMA_VERSION}")
     return version

@@ -7,12 +7,15 @@ by its text, which is what makes re-checking an edited report cheap: only change
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from aicmo_core.document import table_rule
 from aicmo_core.document.text import count_words, mask_inline, sentence_bounds
 
 
@@ -43,10 +46,20 @@ class Block:
 
     def locate(self, offset: int) -> tuple[int, int]:
         """Relative line and code-point column of an offset into ``content``."""
-        line = self.content.count("\n", 0, offset)
-        line_start = self.content.rfind("\n", 0, offset) + 1
+        if len(self.prefixes) == 1:
+            return self.line, self.prefixes[0] + offset
+        starts = _line_starts(self.content)
+        line = bisect_right(starts, offset) - 1
         prefix = self.prefixes[line] if line < len(self.prefixes) else 0
-        return self.line + line, prefix + offset - line_start
+        return self.line + line, prefix + offset - starts[line]
+
+
+@lru_cache(maxsize=64)
+def _line_starts(content: str) -> tuple[int, ...]:
+    """Offsets where the lines of a block's content start. Kept for the last few blocks: a block of
+    thousands of lines may carry thousands of findings, and counting its newlines for each made
+    that quadratic."""
+    return (0, *(match.end() for match in re.finditer("\n", content)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +96,7 @@ class ChunkInfo:
 
 def _make_parser(mdx: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": not mdx}).enable("table")
+    parser.block.ruler.at("table", table_rule.table, {"alt": ["paragraph", "reference"]})
     parser.disable(["inline", "text_join"])
     if mdx:
         # MDX has no indented code blocks (indentation inside JSX is layout), and its HTML is JSX,

@@ -141,6 +141,9 @@ class Terms:
         return frozenset().union(*self.groups) if self.groups else frozenset()
 
 
+_NO_GROUPS: frozenset[int] = frozenset()
+
+
 class Lexicon:
     """Turns normalised text into :class:`Terms` with one vocabulary (built once, then cached)."""
 
@@ -156,6 +159,8 @@ class Lexicon:
                 elif stems:
                     self.phrases.setdefault(stems, set()).add(group)
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
+        # Frozen once, so a word's groups are shared, not copied for every heading that has the word.
+        self.single_groups = {stem_: frozenset(groups) for stem_, groups in self.single.items()}
         self._cache: dict[str, Terms] = {}
 
     def _all_stems(self, normalized: str) -> tuple[str, ...]:
@@ -189,7 +194,8 @@ class Lexicon:
                         from_phrases[position] |= phrase
                         bound[position] = True
         groups = [
-            frozenset(from_phrases[i]) if bound[i] else frozenset(self.single.get(s, ())) for i, s in enumerate(stems)
+            frozenset(from_phrases[i]) if bound[i] else self.single_groups.get(s, _NO_GROUPS)
+            for i, s in enumerate(stems)
         ]
         return groups, bound
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import zlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -72,6 +73,41 @@ class ParsedDocument:
         return self.index.line_count
 
 
+# Chunks shorter than this (in characters) are parsed together with their small neighbours.
+SMALL_CHUNK_CHARS = 256
+# Small chunks start a new group when a hash of their first line says so: about one in this many.
+GROUP_SPREAD = 16
+MAX_GROUP_CHUNKS = 64
+
+
+def grouped_chunk_starts(masked: str, line_starts: Sequence[int], starts: Sequence[int]) -> list[int]:
+    """The chunks to parse, as their first lines, then the line count: runs of small chunks (a report
+    of 50,000 one-line sections) grouped, since each markdown-it parse has a fixed cost larger than
+    such a chunk's. Where a group starts depends only on the text around that place (a chunk or its
+    predecessor is not small, or a hash of its first line), so an edit regroups only where it is and
+    the other groups stay in the parse cache."""
+    count = len(line_starts)
+
+    def chars(index: int) -> int:
+        end = starts[index + 1] if index + 1 < len(starts) else count
+        return (line_starts[end] if end < count else len(masked)) - line_starts[starts[index]]
+
+    grouped: list[int] = []
+    in_group = 0
+    previous_small = False
+    for index, start in enumerate(starts):
+        small = chars(index) < SMALL_CHUNK_CHARS
+        first_line = masked[line_starts[start] : line_starts[start] + 80]
+        boundary = not (small and previous_small) or zlib.crc32(first_line.encode()) % GROUP_SPREAD == 0
+        if boundary or in_group >= MAX_GROUP_CHUNKS:
+            grouped.append(start)
+            in_group = 0
+        in_group += 1
+        previous_small = small
+    grouped.append(count)
+    return grouped
+
+
 def parse_document(text: str, *, mdx: bool = False) -> ParsedDocument:
     """Parse report text. Lone carriage returns count as line breaks, as in LSP."""
     if "\r" in text:
@@ -79,14 +115,18 @@ def parse_document(text: str, *, mdx: bool = False) -> ParsedDocument:
         # which keeps every offset and makes lines agree with the editor's.
         text = re.sub(r"\r(?!\n)", "\n", text)
     pre = preprocess(text, mdx=mdx)
-    masked_lines = pre.masked.split("\n")
+    masked = pre.masked
+    # Each chunk's text is one slice of the masked text (not a join of its lines: splitting a large
+    # report into lines was one more copy of it in memory).
+    line_starts = LineIndex(masked).line_starts
     chunks: list[Chunk] = []
     headings: list[DocHeading] = []
-    bounds = [*pre.chunk_starts, len(masked_lines)]
+    bounds = grouped_chunk_starts(masked, line_starts, pre.chunk_starts)
     for start, end in itertools.pairwise(bounds):
         if end <= start:
             continue
-        info = analyze_chunk("\n".join(masked_lines[start:end]), mdx)
+        chunk_end = line_starts[end] - 1 if end < len(line_starts) else len(masked)
+        info = analyze_chunk(masked[line_starts[start] : chunk_end], mdx)
         chunks.append(Chunk(start, info))
         # Only top-level headings start sections: not those in a list item or block quote (nested
         # for markdown-it) nor those inside a JSX element (nested for the MDX preprocessor).
@@ -153,9 +193,10 @@ class Section:
     def body_start(self) -> int:
         return self.heading.end_line
 
-    @property
+    @cached_property
     def heading_span(self) -> Span:
-        """The heading line from its first non-blank character to its end."""
+        """The heading line from its first non-blank character to its end (computed once: every
+        finding of the section's heading asks for it)."""
         line_text = self.doc.index.line_text(self.heading.line)
         last = len(line_text.rstrip())
         # min(): a setext heading's text may be only characters Python calls whitespace (such as a
@@ -163,8 +204,10 @@ class Section:
         first = min(len(line_text) - len(line_text.lstrip()), last)
         return self.doc.index.line_span(self.heading.line, first, last)
 
-    @cached_property
+    @property
     def source(self) -> str:
+        """The section's text, heading included (sliced when asked: kept, it was one more copy of the
+        report in memory)."""
         index = self.doc.index
         start = index.line_starts[self.start_line]
         end = index.line_starts[self.end_line] if self.end_line < index.line_count else len(self.doc.text)
@@ -181,7 +224,10 @@ class Section:
         """Chunks overlapping the section, with the relative line range of the overlap."""
         chunks = self.doc.chunks
         first = max(bisect_right(self.doc.chunk_starts, self.start_line) - 1, 0)
-        for chunk in chunks[first:]:
+        # By index, not ``chunks[first:]``: a slice copies the rest of the list, which made a
+        # report of 50,000 headings quadratic.
+        for index in range(first, len(chunks)):
+            chunk = chunks[index]
             if chunk.start_line >= self.end_line:
                 break
             chunk_end = chunk.start_line + chunk.info.line_count
@@ -375,16 +421,19 @@ def build_sections(
         [inputs[i] for i in at_level],
         {position: explicit[i] for position, i in enumerate(at_level) if i in explicit},
     )
+    # A section ends at the next heading of its level or shallower: one pass from the end (a scan
+    # forward per section would make a report of 50,000 headings quadratic).
+    ends = [doc.line_count] * len(headings)
+    end = doc.line_count
+    for index in range(len(headings) - 1, -1, -1):
+        ends[index] = end
+        if headings[index].level <= level:
+            end = headings[index].line
     for position, heading_index in enumerate(at_level):
         heading = headings[heading_index]
-        end = doc.line_count
-        for later in headings[heading_index + 1 :]:
-            if later.level <= level:
-                end = later.line
-                break
         match = level_matches[position]
         benchmark = pack.section(match.section_id) if match.section_id and match.how != "duplicate" else None
-        sections.append(Section(doc, heading, end, match, benchmark, len(sections)))
+        sections.append(Section(doc, heading, ends[heading_index], match, benchmark, len(sections)))
     preamble_end = sections[0].start_line if sections else doc.line_count
     return ReportStructure(doc, pack, level, sections, preamble_end, extra_aliases)
 

@@ -46,6 +46,7 @@ _ECHO_MARKERS = (
     "each verbatim at least once",
     "no placeholders such as",
 )
+_NUMBERED_FENCE_RE = re.compile(r"</?\s*(?:current_text|before|after|example)_\d+\s*>")
 _STATISTIC_RE = re.compile(
     r"(?<![\w.,])(?:[$£€¥]\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|million|billion)?|\d[\d,]*(?:\.\d+)?\s?(?:%|x\b|k\b|m\b|bn\b)|"
     r"\d{1,3}(?:,\d{3})+|\d{3,})(?![\w])",
@@ -65,10 +66,19 @@ def meta_talk(body: str) -> str | None:
     return next((s for s in _sentences(body) if _META_RE.search(s)), None)
 
 
-def prompt_echo(body: str) -> str | None:
-    """The first piece of the prompt ``body`` repeats, or None."""
+def prompt_echo(body: str, request: GenerationRequest | None = None) -> str | None:
+    """The first piece of the prompt ``body`` repeats, or None. A piece the writer's own text holds
+    (a report may well have a "## Brief" or quote a tag) is the writer's, not an echo."""
     lowered = body.lower()
-    return next((marker for marker in _ECHO_MARKERS if marker in lowered), None)
+    writers = _writer_text(request).lower() if request is not None else ""
+    found = [marker for marker in _ECHO_MARKERS if marker in lowered]
+    found += [match.group(0) for match in _NUMBERED_FENCE_RE.finditer(lowered)]  # <current_text_2>
+    return next((marker for marker in found if marker not in writers), None)
+
+
+def _writer_text(request: GenerationRequest) -> str:
+    neighbours = [n.body for n in (*request.report, request.before, request.after) if n is not None]
+    return "\n".join([request.current_body, *neighbours])
 
 
 def _digits(text: str) -> str:
@@ -107,7 +117,7 @@ def invented_figures(body: str, request: GenerationRequest) -> list[str]:
 
 def model_answer_problem(body: str, request: GenerationRequest) -> str | None:
     """Why a model's answer cannot be used, in words, or None."""
-    echo = prompt_echo(body)
+    echo = prompt_echo(body, request)
     if echo is not None:
         return f"the answer repeats the prompt ('{echo}')"
     meta = meta_talk(body)

@@ -7,6 +7,7 @@ and the prompt's constraints list the rules' lines in it.
 # isort: off
 from aicmo_core.rules import (  # noqa: F401  (imported to register)
     front_matter,
+    front_matter_unclosed,
     unknown_pack,
     pack_detection,
     missing_section,
@@ -30,6 +31,7 @@ from aicmo_core.rules import (  # noqa: F401  (imported to register)
     format,
     provisional,
     internal_error,
+    check_timeout,
 )
 
 # isort: on

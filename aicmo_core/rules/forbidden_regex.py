@@ -1,18 +1,12 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from aicmo_core.benchmarks.models import SectionBenchmark
+from aicmo_core.benchmarks.patterns import Budget
 from aicmo_core.findings import Issue, Severity
 from aicmo_core.rules._helpers import names_note
 from aicmo_core.rules.registry import SectionContext, rule
-
-
-@lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
@@ -34,7 +28,10 @@ def forbidden_regex(ctx: SectionContext) -> Iterator[Issue]:
 
     **What it checks**: each Python regular expression of `forbidden_regex` against each prose
     block of the section (paragraph, list item, table row, sub-heading); every match is reported at
-    its exact place. Patterns decide their own case rules (`(?i)` for case-insensitive).
+    its exact place. Patterns decide their own case rules (`(?i)` for case-insensitive). They run
+    with a time limit: all of a section's patterns share 0.5 s, and a pattern still matching then
+    abandons the rule for that section with one `AIC901 check_timeout` finding. Patterns that
+    obviously backtrack without end (`(a+)+`, `(a|a)*`, `(.*)*`) are refused when the pack loads.
 
     **Why it matters**: clichés like "in today's digital age" have many spellings that a pattern
     catches in one line.
@@ -44,10 +41,13 @@ def forbidden_regex(ctx: SectionContext) -> Iterator[Issue]:
 
     **Configuration**: `forbidden_regex`.
     """
+    if not ctx.benchmark.forbidden_regex:
+        return
+    budget = Budget()  # raises PatternTimeout, which the engine reports as AIC901 check_timeout
     for placed in ctx.section.blocks():
         content = placed.block.content
         for pattern in ctx.benchmark.forbidden_regex:
-            for match in _compiled(pattern).finditer(content):
+            for match in budget.finditer(pattern, content):
                 if match.end() == match.start():
                     continue
                 yield Issue(

@@ -19,14 +19,17 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
 
 from aicmo_core import __version__
 from aicmo_core.check import ReportResult, SectionCache
 from aicmo_core.decisions import DecisionLog
 from aicmo_core.errors import Problem
+from aicmo_core.report_size import MEGABYTE, text_size, too_large_message
 from aicmo_core.workspace import Workspace
 from aicmo_lsp.convert import PositionMapper, diagnostics, problem_diagnostic, problem_uri
 from aicmo_lsp.settings import Settings, parse_settings
+from aicmo_lsp.transport import AicmoProtocol
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +92,7 @@ class Validation:
 
 class AicmoLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("aicmo-lsp", __version__)
+        super().__init__("aicmo-lsp", __version__, protocol_cls=AicmoProtocol)
         self.docs: dict[str, DocState] = {}
         self.section_cache = SectionCache()
         self.engines: dict[tuple[Any, ...], Workspace] = {}
@@ -118,9 +121,18 @@ class AicmoLanguageServer(LanguageServer):
         encoding = self.workspace.position_encoding
         return str(encoding.value if isinstance(encoding, types.PositionEncodingKind) else encoding or "utf-16")
 
+    def open_document(self, uri: str) -> TextDocument | None:
+        """The document the editor has open at ``uri``; None for any other URI. pygls's
+        ``get_text_document`` makes up a document for an unknown URI that reads the file from disk
+        when asked for its text: a request naming ``file:///dev/zero`` or a FIFO would hang the
+        server. Nothing here reads a file the editor did not open."""
+        document: TextDocument | None = self.workspace.text_documents.get(unquote(uri))  # keyed unquoted
+        return document
+
     def mapper(self, uri: str) -> PositionMapper:
-        """Position conversion for the document as the server has it now."""
-        lines = self.workspace.get_text_document(uri).lines
+        """Position conversion for the document as the server has it now (empty when not open)."""
+        document = self.open_document(uri)
+        lines = document.lines if document is not None else []
         return PositionMapper(lambda n: lines[n].rstrip("\r\n"), len(lines), self.position_encoding)
 
     def result_mapper(self, result: ReportResult) -> PositionMapper:
@@ -192,9 +204,8 @@ class AicmoLanguageServer(LanguageServer):
     # ----------------------------------------------------------------- validation
     async def validate(self, uri: str) -> ReportResult | None:
         """Check the document's current version; publish unless a newer version arrived meanwhile."""
-        try:
-            document = self.workspace.get_text_document(uri)
-        except KeyError:
+        document = self.open_document(uri)
+        if document is None:
             return None
         version = document.version
         settings = await self.settings_for(uri)
@@ -219,9 +230,9 @@ class AicmoLanguageServer(LanguageServer):
         if validation.too_large:
             if not state.too_large_reported:
                 state.too_large_reported = True
+                size = int(validation.size_mb * MEGABYTE)
                 self.report_once(
-                    f"{path.name} is {validation.size_mb:.1f} MB; aicmo checks reports up to "
-                    f"{settings.max_file_size_mb:g} MB (setting aicmo.maxFileSizeMb), so it is not checked.",
+                    too_large_message(path.name, size, settings.max_file_size_mb, "setting aicmo.maxFileSizeMb"),
                     types.MessageType.Warning,
                     key=f"too-large:{uri}",
                 )
@@ -320,17 +331,17 @@ class AicmoLanguageServer(LanguageServer):
                 if not pending.cancelled():  # this request itself was cancelled ($/cancelRequest)
                     raise
             state = self.docs.get(uri)
-        try:
-            version = self.workspace.get_text_document(uri).version
-        except KeyError:
+        document = self.open_document(uri)
+        if document is None:
             return None
+        version = document.version
         if state is not None and state.result is not None and state.result_version == version:
             return state.result
         return await self.validate(uri)
 
 
 def _check(engine: Workspace, text: str, path: Path, limit: float) -> Validation:
-    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > limit else len(text)
+    size = text_size(text, int(limit))
     if size > limit:
         return Validation(None, [], too_large=True, size_mb=size / 1024 / 1024)
     result, problems = engine.check_text(text, path)

@@ -17,6 +17,12 @@ from aicmo_core.spans import Position, Span
 SOURCE = "aicmo"
 RULES_DOC_URL = "https://github.com/aicmo/aicmo/blob/main/docs/rules.md"
 
+# A document's diagnostics, at most: a report of 50,000 unknown headings has 50,000 findings, which
+# no writer reads in a problems list, and converting and sending them all cost the server more time
+# and memory than checking the report.
+MAX_DIAGNOSTICS = 1_000
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
 _SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
@@ -125,12 +131,22 @@ def diagnostic(finding: Finding, mapper: PositionMapper, pack: Pack | None) -> t
     )
 
 
+def published_findings(findings: Sequence[Finding]) -> list[Finding]:
+    """At most :data:`MAX_DIAGNOSTICS` of ``findings``: the errors first, then the warnings, then the
+    information, each in document order, and those kept in document order."""
+    if len(findings) <= MAX_DIAGNOSTICS:
+        return list(findings)
+    kept = sorted(range(len(findings)), key=lambda index: (_RANK[findings[index].severity], index))
+    return [findings[index] for index in sorted(kept[:MAX_DIAGNOSTICS])]
+
+
 def diagnostics(result: ReportResult, mapper: PositionMapper) -> list[types.Diagnostic]:
-    """The result's findings as diagnostics. Only the first of each section links to the section's
-    definition: one link per section, not one per finding, in the Problems panel and the hover."""
+    """The result's findings as diagnostics, at most :data:`MAX_DIAGNOSTICS`. Only the first of each
+    section links to the section's definition: one link per section, not one per finding, in the
+    Problems panel and the hover."""
     linked: set[str] = set()
     items = []
-    for finding in result.findings:
+    for finding in published_findings(result.findings):
         first = finding.section is not None and finding.section not in linked
         if first:
             linked.add(str(finding.section))
@@ -152,4 +168,7 @@ def problem_diagnostic(problem: Problem) -> types.Diagnostic:
 
 
 def problem_uri(problem: Problem) -> str:
-    return Path(problem.path).resolve().as_uri()
+    """The file a problem is about, as the writer sees it: a pack file that is a symlink (to
+    ``/dev/stdin``, say) is marked itself, not the file it points to."""
+    path = Path(problem.path)
+    return (path.parent.resolve() / path.name).as_uri() if path.name else path.resolve().as_uri()

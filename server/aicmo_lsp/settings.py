@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.alias_generators import to_camel
 
 from aicmo_core.generators import defaults
+from aicmo_core.report_size import DEFAULT_MAX_FILE_MB
 from aicmo_core.runner import GenerationConfig
 
 DEFAULT_DEBOUNCE_MS = 150
-DEFAULT_MAX_FILE_MB = 10.0
 
 
 class GeneratorConfig(BaseModel):

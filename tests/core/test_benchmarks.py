@@ -204,8 +204,9 @@ def test_min_words_above_max_words_names_the_field(broken: dict[str, list[Proble
 
 def test_invalid_regex_names_the_field_and_the_pattern(broken: dict[str, list[Problem]]) -> None:
     [problem] = broken["bad_regex.yaml"]
-    assert located(problem) == (8, 5, "sections[0].forbidden_regex")
-    assert "'(unclosed' is not a valid regular expression" in problem.message
+    # The item itself, not the list: the second pattern of the flow sequence on line 8.
+    assert located(problem) == (8, 42, "sections[0].forbidden_regex[1]")
+    assert problem.message.startswith("'(unclosed' is not a valid regular expression: missing )")
 
 
 def test_unknown_field_names_the_misspelt_key_only(broken: dict[str, list[Problem]]) -> None:

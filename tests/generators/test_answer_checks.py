@@ -55,7 +55,8 @@ def test_answers_that_talk_about_themselves_echo_the_prompt_or_invent_figures_ar
 
 def test_the_prompt_carries_the_purpose_outline_facts_report_so_far_and_voice() -> None:
     prompt = build_prompt(REQUEST)
-    assert "Write in this voice: warm, local." in prompt.system
+    assert "- write in the voice the brief gives, if it gives one." in prompt.system
+    assert "- voice: warm, local" in prompt.user and "warm, local" not in prompt.system
     assert "never invent a statistic" in prompt.system
     user = prompt.user
     assert "1. Client Overview  <- this section\n2. Messaging Framework" in user

@@ -128,6 +128,9 @@ KNOWN_BUILTIN = ", ".join(
 
 async def test_nearest_aicmo_toml_wins(client: LanguageClient, workspace: Path) -> None:
     rec = recorder(client)
+    # A folder above an aicmo.toml is outside it: it counts because the writer's settings name it
+    # (docs/configuration.md#confinement).
+    client.set_configuration({"debounceMs": 0, "benchmarkPaths": ["benchmarks"]}, section="aicmo")
     drafts = workspace / "drafts"
     drafts.mkdir()
     (drafts / "aicmo.toml").write_text('benchmark_paths = ["../benchmarks"]\n\n[packs]\n"*.md" = "brief"\n')

@@ -9,9 +9,13 @@ is too long. After the text: what the failures say is missing (:func:`fix_missin
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+
+import regex
 
 from aicmo_core.benchmarks.models import SectionFormat
+from aicmo_core.benchmarks.patterns import Budget, PatternTimeout, pattern_problem
 from aicmo_core.document.model import BOLD_LABEL_RE
 from aicmo_core.document.text import count_words, line_key, normalize_heading, phrase_pattern, sentence_bounds
 from aicmo_core.generators.base import Failure
@@ -29,6 +33,8 @@ from aicmo_core.generators.template.tables import replacement_cell
 from aicmo_core.generators.template.writer import Writer
 from aicmo_core.writer_facts import missing_facts
 
+Found = re.Match[str] | regex.Match[str]  # a forbidden phrase's match, or a pack pattern's
+
 
 def _group_at(writer: Writer, lines: Sequence[str], index: int) -> Group:
     """The group (sub-heading) line ``index`` of the writer's text belongs to."""
@@ -40,31 +46,31 @@ def _group_at(writer: Writer, lines: Sequence[str], index: int) -> Group:
 
 
 def fix_forbidden(writer: Writer, lines: list[str], failure: Failure) -> None:
+    search: Callable[[str], Found | None] | None = None
+    stand_in = False
     if failure.rule == "forbidden_substrings":
         phrase = str(failure.data.get("phrase", ""))
-        pattern = phrase_pattern(phrase, whole_words=True) if phrase else None
+        search = phrase_pattern(phrase, whole_words=True).search if phrase else None
         stand_in = bool(BRAND_STAND_IN_RE.match(phrase.strip()))
     else:
         raw = str(failure.data.get("pattern", ""))
-        try:
-            pattern = re.compile(raw) if raw else None
-        except re.error:
-            pattern = None
-        stand_in = False
-    if pattern is None:
+        if raw and pattern_problem(raw) is None:
+            search = partial(Budget().search, raw)  # the pack's pattern: with a time limit
+    if search is None:
         return
     brand = writer.brief.values["brand"] if "brand" in writer.brief.known else None
-    for index in range(len(lines)):
-        for _ in range(8):  # each pass removes one occurrence; a line rarely holds more
-            found = pattern.search(lines[index])
-            if found is None:
-                break
-            lines[index] = _rewrite(writer, lines, index, lines[index], found, brand=brand if stand_in else None)
+    try:
+        for index in range(len(lines)):
+            for _ in range(8):  # each pass removes one occurrence; a line rarely holds more
+                found = search(lines[index])
+                if found is None:
+                    break
+                lines[index] = _rewrite(writer, lines, index, lines[index], found, brand=brand if stand_in else None)
+    except PatternTimeout:
+        return  # the lines rewritten so far stay; checking the result reports the slow pattern
 
 
-def _rewrite(
-    writer: Writer, lines: Sequence[str], index: int, line: str, found: re.Match[str], *, brand: str | None
-) -> str:
+def _rewrite(writer: Writer, lines: Sequence[str], index: int, line: str, found: Found, *, brand: str | None) -> str:
     """``line`` without the forbidden text ``found``: the brand's name for a stand-in such as
     "your business", else a new sentence, bullet, cell or heading in place of the one holding it."""
     if brand is not None:

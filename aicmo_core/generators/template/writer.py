@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aicmo_core.benchmarks.models import SectionFormat
+from aicmo_core.benchmarks.patterns import Budget, PatternTimeout
 from aicmo_core.document.model import Section, standalone_section
 from aicmo_core.document.text import count_words, line_key, normalize_heading, phrase_pattern, sentence_bounds
 from aicmo_core.generators.base import GenerationRequest
@@ -117,7 +118,8 @@ class Writer:
         kind_place = (same_kind.index(self.section.id), len(same_kind)) if self.section.id in same_kind else (0, 1)
         self._places = (kind_place, place)
         self._forbidden = [phrase_pattern(p, whole_words=True) for p in self.section.forbidden_substrings]
-        self._forbidden += [re.compile(p) for p in self.section.forbidden_regex]
+        self._forbidden_patterns = list(self.section.forbidden_regex)  # the pack's: run with a time limit
+        self._pattern_budget = Budget()
         self.brief = build_slots(request.brief, self.allowed, self.data)
         self._foreign = self._foreign_platforms()
         # After two full mentions, every other mention of the brand uses its short form, if any.
@@ -138,7 +140,15 @@ class Writer:
 
     def allowed(self, text: str) -> bool:
         """Whether ``text`` is free of the section's forbidden phrases and patterns."""
-        return not any(pattern.search(text) for pattern in self._forbidden)
+        if any(pattern.search(text) for pattern in self._forbidden):
+            return False
+        try:
+            return not any(self._pattern_budget.search(pattern, text) for pattern in self._forbidden_patterns)
+        except PatternTimeout:
+            # The pack's patterns spent their time: the writer stops consulting them, and checking
+            # the text it writes reports the pattern (AIC901 check_timeout) if it is still slow there.
+            self._forbidden_patterns = []
+            return True
 
     def fresh(self, text: str, strict: bool = True) -> bool:
         """Whether ``text`` is new to the section (and, ``strict``, to the report) and allowed."""

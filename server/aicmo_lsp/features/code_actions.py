@@ -56,9 +56,11 @@ def register(server: AicmoLanguageServer) -> None:
     async def code_actions(ls: AicmoLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
         result = await ls.current_result(uri)
-        if result is None or (result.pack is None and result.detection is None):
+        # A file that is no report offers nothing, unless a fix applies (front matter never closed).
+        if result is None or (result.pack is None and result.detection is None and not quick_fixes(result)):
             return None
-        version = ls.workspace.get_text_document(uri).version
+        document = ls.open_document(uri)
+        version = document.version if document is not None else None
         only = [str(kind) for kind in params.context.only] if params.context.only else None
         mapper = ls.result_mapper(result)
         in_context = {(str(d.code), d.range.start.line, d.range.start.character): d for d in params.context.diagnostics}

@@ -17,8 +17,8 @@ def register(server: AicmoLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" ", "#"]))
     async def completion(ls: AicmoLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
         uri = params.text_document.uri
-        document = ls.workspace.get_text_document(uri)
-        if params.position.line >= len(document.lines):
+        document = ls.open_document(uri)
+        if document is None or params.position.line >= len(document.lines):
             return None
         line = document.lines[params.position.line].rstrip("\r\n")
         position = ls.mapper(uri).from_client(params.position)

@@ -20,6 +20,8 @@ from lsprotocol import types
 
 from aicmo_core.check import ReportResult
 from aicmo_core.errors import Problem
+from aicmo_core.report_size import ReportTooLarge, read_report
+from aicmo_core.workspace import Workspace
 from aicmo_lsp.app import REPORT_SUFFIXES, AicmoLanguageServer, uri_to_path
 from aicmo_lsp.convert import PositionMapper, diagnostics
 
@@ -114,15 +116,12 @@ async def _unopened_reports(ls: AicmoLanguageServer, roots: list[Path]) -> list[
         ls.docs.pop(path.as_uri(), None)
         if not settings.enable:
             continue
-        engine = ls.engine(settings, ls.root_path(path.as_uri()))
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
+        root = ls.root_path(path.as_uri())
+        engine = ls.engine(settings, root)
         loop = asyncio.get_running_loop()
-        checked: tuple[ReportResult, list[Problem]] = await loop.run_in_executor(
-            ls.worker, engine.check_text, text, path
-        )
+        checked = await loop.run_in_executor(ls.worker, _read_and_check, engine, path, root, settings.max_file_size_mb)
+        if checked is None:
+            continue
         result = checked[0]
         if result.pack is None:
             continue
@@ -130,6 +129,23 @@ async def _unopened_reports(ls: AicmoLanguageServer, roots: list[Path]) -> list[
         mapper = PositionMapper(index.line_text, index.line_count, ls.position_encoding)
         reports.append(Report(uri=path.as_uri(), version=None, items=diagnostics(result, mapper)))
     return reports
+
+
+def _read_and_check(
+    engine: Workspace, path: Path, root: Path | None, max_file_size_mb: float
+) -> tuple[ReportResult, list[Problem]] | None:
+    """A report on disk, checked; None when it is not read: a link that leads out of its workspace
+    folder (to ``/etc/passwd``, ``/proc/self/environ``), not a regular file, over the size limit, or
+    unreadable."""
+    try:
+        if root is None or not path.resolve().is_relative_to(root.resolve()):
+            log.info("%s leads out of its workspace folder: not read", path)
+            return None
+        text = read_report(path, max_file_size_mb, "setting aicmo.maxFileSizeMb")
+    except (OSError, UnicodeDecodeError, ReportTooLarge, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        log.info("%s is not checked: %s", path, exc)
+        return None
+    return engine.check_text(text, path)
 
 
 def _workspace_reports(roots: list[Path]) -> list[Path]:
