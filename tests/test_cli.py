@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import run_aicmo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 BENCHMARKS = FIXTURES / "benchmarks"
@@ -16,14 +16,7 @@ REPORTS = FIXTURES / "reports"
 
 
 def aicmo(*args: str, cwd: Path = FIXTURES) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aicmo_core.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "CI": "true"},
-    )
+    return run_aicmo(*args, cwd=cwd)
 
 
 def test_passing_report_exits_0_with_summary() -> None:

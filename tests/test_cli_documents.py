@@ -1,28 +1,20 @@
-"""``aicmo check`` against hostile documents, as a process: the size limit it shares with the
+"""``aicmo check`` (and ``fix``) against hostile documents, as a process: the size limit it shares with the
 server, front matter that is never closed, and files that are no regular files."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import run_aicmo
 
 REPORT = "---\npack: quick_social_basic\nbrand: Glow\n---\n\n## Client Overview\n\nGlow sells skincare.\n"
 
 
 def aicmo(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aicmo_core.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin", "CI": "true", "HOME": str(cwd)},
-    )
+    return run_aicmo(*args, cwd=cwd, env={"HOME": str(cwd)}, timeout=60)
 
 
 @pytest.mark.timeout(90)
@@ -38,6 +30,21 @@ def test_a_report_over_the_default_limit_is_not_checked_and_fails_with_2(tmp_pat
     )
     assert "small.md:6:1: error AIC101" in result.stdout  # the other report is checked
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("dry_run", [(), ("--dry-run",)])
+def test_fix_keeps_to_the_same_limit_and_leaves_the_report_as_it_was(tmp_path: Path, dry_run: tuple[str, ...]) -> None:
+    text = REPORT + "More words here. " * 200  # 3.5 KB
+    (tmp_path / "plan.md").write_text(text, encoding="utf-8")
+
+    refused = aicmo("fix", *dry_run, "--max-file-size-mb", "0.001", "plan.md", cwd=tmp_path)
+
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        "aicmo: plan.md is 0.0 MB; aicmo checks reports up to 0.001 MB (--max-file-size-mb), so it is not checked.\n"
+    )
+    assert (tmp_path / "plan.md").read_text(encoding="utf-8") == text
 
 
 @pytest.mark.timeout(60)

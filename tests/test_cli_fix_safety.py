@@ -11,10 +11,10 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import CI_ENV, aicmo_command, run_aicmo
 from support.fake_openai import FakeOpenAI, RecordedRequest, Reply
 
 from aicmo_core.decisions import DATABASE_NAME, DecisionLog, DecisionRecord, DecisionType, ReasonCode, RecordOutcome
@@ -31,17 +31,7 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def env(data: Path) -> dict[str, str]:
-    return {
-        "PATH": "/usr/bin:/bin",
-        "CI": "true",
-        "AICMO_DATA_DIR": str(data),
-        "OPENAI_API_KEY": SECRET,
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-
-
-def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "aicmo_core.cli", *args]
+    return CI_ENV | {"AICMO_DATA_DIR": str(data), "OPENAI_API_KEY": SECRET, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def aicmo(*args: str, cwd: Path, data: Path, file_size_limit: int | None = None) -> subprocess.CompletedProcess[str]:
@@ -49,16 +39,8 @@ def aicmo(*args: str, cwd: Path, data: Path, file_size_limit: int | None = None)
         if file_size_limit is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
-    return subprocess.run(
-        command(*args),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env(data),
-        timeout=50,
-        preexec_fn=limit_file_size,  # the child has no threads before exec
-    )
+    # preexec_fn is safe here: the child has no threads before exec
+    return run_aicmo(*args, cwd=cwd, env=env(data), timeout=50, preexec_fn=limit_file_size)
 
 
 @pytest.fixture
@@ -119,7 +101,7 @@ def test_two_runs_on_one_file_both_land(report: Path, tmp_path: Path, fake_opena
     def start_the_second_run_then_answer(request: RecordedRequest) -> Reply:
         if not second:  # the first run holds the file: the second must wait for it
             run = subprocess.Popen(
-                command("fix", report.name, "--section", "detailed_30_day_calendar", "--generator", "template"),
+                aicmo_command("fix", report.name, "--section", "detailed_30_day_calendar", "--generator", "template"),
                 cwd=report.parent,
                 env=env(data),
                 stdout=subprocess.PIPE,

@@ -7,10 +7,10 @@ import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import run_aicmo
 from support.fake_openai import FakeOpenAI, Reply
 
 REPO = Path(__file__).parent.parent
@@ -18,15 +18,8 @@ FAILING = REPO / "examples" / "failing" / "quick_social_basic.md"
 
 
 def aicmo(*args: str, cwd: Path, data: Path, key: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "CI": "true", "AICMO_DATA_DIR": str(data)}
-    return subprocess.run(
-        [sys.executable, "-m", "aicmo_core.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env | ({"OPENAI_API_KEY": key} if key else {}),
-    )
+    env = {"AICMO_DATA_DIR": str(data)} | ({"OPENAI_API_KEY": key} if key else {})
+    return run_aicmo(*args, cwd=cwd, env=env)
 
 
 @pytest.fixture

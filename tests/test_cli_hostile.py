@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import CI_ENV, aicmo_command
 from tests.support.hostile import expected_problems, hostile_repo
 
 pytestmark = pytest.mark.timeout(60)
-ENV = {"PATH": "/usr/bin:/bin", "CI": "true"}
 
 
 def run(args: list[str], cwd: Path) -> tuple[int, str, str, int]:
@@ -24,13 +24,13 @@ def run(args: list[str], cwd: Path) -> tuple[int, str, str, int]:
     read_end, write_end = os.pipe()
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "aicmo_core.cli", *args],
+            aicmo_command(*args),
             cwd=cwd,
             stdin=read_end,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=ENV,
+            env=CI_ENV,
         )
         try:
             stdout, stderr = process.communicate(timeout=45)
@@ -132,9 +132,50 @@ def test_an_error_of_aicmo_itself_is_one_line_not_a_traceback(tmp_path: Path) ->
         "sys.exit(cli.main(['check', 'x.md']))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, env=ENV, timeout=45, check=False
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=CI_ENV,
+        timeout=45,
+        check=False,
     )
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         "aicmo: internal error: TypeError: cannot unpack non-iterable NoneType object (please report it)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("brief", "message"),
+    [
+        (
+            "brand: Acme\naudience: !!python/object/apply:os.system ['touch pwned.txt']\n",
+            "brief.yaml:2:11: YAML tag !!python/object/apply:os.system is not allowed: benchmark files hold plain "
+            "data (text, numbers, true/false, lists and mappings)",
+        ),
+        ("- brand\n- audience\n", "brief.yaml:1:1: a brief must be a mapping (key: value pairs)"),
+        (
+            "\ufeffbrand: [Acme\n",
+            "brief.yaml:2:1: while parsing a flow sequence expected ',' or ']', but got '<stream end>'",
+        ),
+    ],
+)
+def test_new_reads_its_brief_as_plain_data_and_names_the_place_it_refuses(
+    tmp_path: Path, brief: str, message: str
+) -> None:
+    (tmp_path / "brief.yaml").write_text(brief, encoding="utf-8")
+    code, stdout, stderr, _ = run(
+        ["new", "--pack", "quick_social_basic", "--brief", "brief.yaml", "-o", "plan.md"], tmp_path
+    )
+    assert (code, stdout, stderr) == (2, "", f"aicmo: {message}\n")
+    assert not (tmp_path / "plan.md").exists()
+    assert not (tmp_path / "pwned.txt").exists()
+
+
+def test_new_refuses_a_brief_that_is_a_named_pipe_instead_of_waiting_on_it(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "brief.yaml")
+    code, _stdout, stderr, _ = run(
+        ["new", "--pack", "quick_social_basic", "--brief", "brief.yaml", "-o", "plan.md"], tmp_path
+    )
+    assert (code, stderr) == (2, "aicmo: brief.yaml: is a named pipe (FIFO), not a regular file: refused\n")

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import run_aicmo
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -19,15 +19,7 @@ SLOW_LINE = "ab" * 40 + "!"
 
 
 def aicmo(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aicmo_core.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=100,
-        env={"PATH": "/usr/bin:/bin", "CI": "true", "AICMO_DATA_DIR": str(cwd / "data")},
-    )
+    return run_aicmo(*args, cwd=cwd, env={"AICMO_DATA_DIR": str(cwd / "data")}, timeout=100)
 
 
 @pytest.fixture

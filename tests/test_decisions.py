@@ -9,7 +9,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import replace
@@ -20,6 +19,7 @@ from uuid import UUID
 
 import pytest
 from pydantic import ValidationError
+from support.cli import run_aicmo
 
 from aicmo_core.decisions import (
     ALLOWED_REASONS,
@@ -846,13 +846,7 @@ def test_records_filtered_by_pack_and_time(data_dir: Path) -> None:
 
 
 def aicmo_stats(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aicmo_core.cli", "stats", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "CI": "true", "AICMO_DATA_DIR": str(data_dir)},
-    )
+    return run_aicmo("stats", *args, cwd=None, env={"AICMO_DATA_DIR": str(data_dir)})
 
 
 def test_aicmo_stats_with_nothing_recorded(data_dir: Path) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
@@ -16,6 +14,7 @@ import pytest
 from aicmo_lsp import protocol
 from aicmo_lsp.features import code_actions
 from aicmo_lsp.settings import GeneratorConfig, Settings
+from support.cli import run_aicmo
 
 from aicmo_core.decisions import DecisionType, GroupStats, ReasonCode
 from aicmo_core.document.matching import GENERIC_WEIGHT, GENERIC_WORDS, SIMILARITY_THRESHOLD, STOP_WORDS
@@ -119,14 +118,7 @@ def test_github_slug_matches_github() -> None:
 
 
 def aicmo(*args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "aicmo_core.cli", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "CI": "true", "COLUMNS": "200", "NO_COLOR": "1"},
-    )
+    result = run_aicmo(*args, cwd=REPO, env={"COLUMNS": "200", "NO_COLOR": "1"})
     assert result.returncode in (0, 1), result.stderr
     return result.stdout
 

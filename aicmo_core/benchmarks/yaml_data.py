@@ -196,8 +196,10 @@ def _tag_message(tag: str) -> str:
     )
 
 
-def parse_benchmark_yaml(path: Path, text: str) -> LoadedYaml:
-    """Parse YAML or JSON text as plain data, raising :class:`BenchmarkError` with its location."""
+def parse_benchmark_yaml(path: Path, text: str, *, what: str = "a benchmark file") -> LoadedYaml:
+    """Parse YAML or JSON text as plain data, raising :class:`BenchmarkError` with its location.
+
+    ``what`` names the file in the message when it is not a mapping ("a brief", ...)."""
     yaml = YAML(typ="safe", pure=True)
     yaml.Composer = _CountingComposer
     yaml.max_depth = MAX_DEPTH
@@ -220,7 +222,7 @@ def parse_benchmark_yaml(path: Path, text: str) -> LoadedYaml:
     except Exception as exc:  # anything else ruamel raises without a position
         raise BenchmarkError([Problem(path, f"invalid YAML: {exc}")]) from None
     if not isinstance(data, dict):
-        raise BenchmarkError([Problem(path, "a benchmark file must be a mapping (key: value pairs)", 1, 1)])
+        raise BenchmarkError([Problem(path, f"{what} must be a mapping (key: value pairs)", 1, 1)])
     return LoadedYaml(path, data, walk.positions)
 
 

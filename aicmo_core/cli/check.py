@@ -18,7 +18,14 @@ from pathlib import Path
 from rich.progress import Progress
 
 from aicmo_core.check import CheckOptions, ReportResult
-from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, progress_bar
+from aicmo_core.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    add_max_file_size_option,
+    progress_bar,
+)
 from aicmo_core.detection import AUTO_PACK
 from aicmo_core.errors import Problem
 from aicmo_core.findings import Severity
@@ -185,16 +192,6 @@ def options_here(benchmarks: Sequence[str]) -> tuple[CheckOptions, list[Problem]
     return workspace.options_for(Path.cwd() / "report.md")
 
 
-def _megabytes(value: str) -> float:
-    try:
-        megabytes = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not megabytes > 0:
-        raise argparse.ArgumentTypeError(f"{value} is not above 0")
-    return megabytes
-
-
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser("check", help="check reports against their packs")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
@@ -207,11 +204,5 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("--quiet", "-q", action="store_true", help="hide info findings and the summary")
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     check.add_argument("--benchmarks", action="append", default=[], metavar="DIR", help="extra benchmark folder")
-    check.add_argument(
-        "--max-file-size-mb",
-        type=_megabytes,
-        default=DEFAULT_MAX_FILE_MB,
-        metavar="MB",
-        help=f"larger reports are not checked, and exit with 2 (default {DEFAULT_MAX_FILE_MB:g})",
-    )
+    add_max_file_size_option(check)
     check.set_defaults(handler=command_check)

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+
+from aicmo_core.report_size import DEFAULT_MAX_FILE_MB
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 # ``fix`` and ``new``: the sections were written, the file was not (it changed meanwhile, or writing failed).
@@ -27,3 +30,24 @@ def progress_bar(description: str, total: int, *, time_remaining: bool = False) 
     if time_remaining:
         columns.append(TimeRemainingColumn())
     return Progress(*columns, console=Console(stderr=True), transient=True)
+
+
+def _megabytes(value: str) -> float:
+    try:
+        megabytes = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not megabytes > 0:
+        raise argparse.ArgumentTypeError(f"{value} is not above 0")
+    return megabytes
+
+
+def add_max_file_size_option(parser: argparse.ArgumentParser) -> None:
+    """``--max-file-size-mb``: the one size limit of a report (see :mod:`aicmo_core.report_size`)."""
+    parser.add_argument(
+        "--max-file-size-mb",
+        type=_megabytes,
+        default=DEFAULT_MAX_FILE_MB,
+        metavar="MB",
+        help=f"larger reports are not read, and exit with 2 (default {DEFAULT_MAX_FILE_MB:g})",
+    )

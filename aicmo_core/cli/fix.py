@@ -15,7 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aicmo_core.check import ReportResult, SectionResult
-from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_NOT_WRITTEN, EXIT_OK, EXIT_USAGE, UsageError
+from aicmo_core.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_NOT_WRITTEN,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    add_max_file_size_option,
+)
 from aicmo_core.cli.report_file import (
     FileChanged,
     ReportFile,
@@ -49,12 +56,12 @@ def command_fix(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         if args.dry_run:
-            return _fix(args, read_report(path))
+            return _fix(args, read_report(path, args.max_file_size_mb))
 
         def waiting() -> None:
             print(f"aicmo: another aicmo fix is changing {path}; waiting for it to finish", file=sys.stderr)
 
-        with locked(path, waiting) as report_file:
+        with locked(path, waiting, args.max_file_size_mb) as report_file:
             refuse_read_only(path, report_file.target)
             return _fix(args, report_file)
     except ReportFileError as exc:
@@ -143,5 +150,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     fix.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.REGENERATE.value)
     fix.add_argument("--pack", help="pack for a file whose front matter and aicmo.toml name none")
     fix.add_argument("--dry-run", action="store_true", help="print a unified diff instead of writing the file")
+    add_max_file_size_option(fix)
     add_generation_options(fix)
     fix.set_defaults(handler=command_fix)

@@ -8,29 +8,27 @@ import argparse
 import sys
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
+from aicmo_core.benchmarks.yaml_data import parse_benchmark_yaml
 from aicmo_core.cli.common import EXIT_FINDINGS, EXIT_NOT_WRITTEN, EXIT_OK, EXIT_USAGE, UsageError
 from aicmo_core.cli.report_file import ReportFileError, refuse_unwritable, write_new
 from aicmo_core.cli.writing import add_generation_options, generation_config, report, run_with_progress
 from aicmo_core.decisions import document_reason
+from aicmo_core.errors import AicmoInputError
 from aicmo_core.findings import Status
+from aicmo_core.input_files import read_input_file
 from aicmo_core.reports import compose_report
 from aicmo_core.runner import new_report_tasks
 from aicmo_core.workspace import Workspace
 
 
 def _read_brief(path: Path) -> dict[str, object]:
+    """The brief's fields, read as untrusted plain data like a benchmark file (a regular file of at
+    most 1 MB, no YAML tags, aliases bounded)."""
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
-    except YAMLError as exc:
-        raise UsageError(f"{path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path} must be a mapping of brief fields (brand: ..., audience: ...)")
-    return {str(key): value for key, value in data.items()}
+        loaded = parse_benchmark_yaml(path, read_input_file(path).removeprefix("\ufeff"), what="a brief")
+    except AicmoInputError as exc:
+        raise UsageError(str(exc)) from None
+    return {str(key): value for key, value in loaded.data.items()}
 
 
 def command_new(args: argparse.Namespace) -> int:

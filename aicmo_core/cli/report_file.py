@@ -25,6 +25,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from aicmo_core.report_size import DEFAULT_MAX_FILE_MB, limit_bytes, too_large_message
+
 if sys.platform != "win32":
     import fcntl
 
@@ -88,28 +90,35 @@ def _open_regular(path: Path, target: Path) -> int:
     return fd
 
 
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 1 << 16):
+def _read_all(fd: int, at_most: int | None = None) -> bytes:
+    chunks, size = [], 0
+    while (at_most is None or size < at_most) and (chunk := os.read(fd, 1 << 16)):
         chunks.append(chunk)
+        size += len(chunk)
     return b"".join(chunks)
 
 
-def read_report(path: Path) -> ReportFile:
-    """Read the report at ``path`` (``ReportFileError`` when it cannot be read or is not UTF-8)."""
+def read_report(path: Path, max_file_size_mb: float = DEFAULT_MAX_FILE_MB) -> ReportFile:
+    """Read the report at ``path`` (``ReportFileError`` when it cannot be read, is over the size limit
+    or is not UTF-8)."""
     target = resolve(path)
     fd = _open_regular(path, target)
     try:
-        return _report(path, target, fd)
+        return _report(path, target, fd, max_file_size_mb)
     finally:
         os.close(fd)
 
 
-def _report(path: Path, target: Path, fd: int) -> ReportFile:
+def _report(path: Path, target: Path, fd: int, max_file_size_mb: float) -> ReportFile:
+    limit = limit_bytes(max_file_size_mb)
     try:
-        report = ReportFile(path, target, _read_all(fd))
+        data = _read_all(fd, limit + 1)  # one byte past the limit: files in /proc say they are empty
     except OSError as exc:
         raise ReportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        size = max(len(data), os.fstat(fd).st_size)
+        raise ReportFileError(too_large_message(str(path), size, max_file_size_mb, "--max-file-size-mb"))
+    report = ReportFile(path, target, data)
     try:
         report.text  # noqa: B018 - decoded once here, so that a bad byte is a message, not a traceback later
     except UnicodeDecodeError as exc:
@@ -139,7 +148,9 @@ def _try_lock(fd: int, *, wait: bool) -> bool:
 
 
 @contextmanager
-def locked(path: Path, on_wait: Callable[[], None]) -> Iterator[ReportFile]:
+def locked(
+    path: Path, on_wait: Callable[[], None], max_file_size_mb: float = DEFAULT_MAX_FILE_MB
+) -> Iterator[ReportFile]:
     """The report at ``path``, read under an exclusive lock held until the block ends. When another
     process holds it, ``on_wait()`` is called once and the lock is waited for. The lock is on the
     file's inode; after waiting, the file may have been replaced by the one who held it, so the lock
@@ -161,7 +172,7 @@ def locked(path: Path, on_wait: Callable[[], None]) -> Iterator[ReportFile]:
             raise
         os.close(fd)
     try:
-        yield _report(path, target, fd)
+        yield _report(path, target, fd, max_file_size_mb)
     finally:
         os.close(fd)
 

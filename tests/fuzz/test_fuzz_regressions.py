@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from support.fuzz_session import TIME_LIMIT, FuzzSession, aicmo_traceback, has_traceback
 from support.hostile_files import BUILTIN_HEADING_LINE, BUILTIN_TEXT
-from support.raw_lsp import Message, encode, frame
+from support.raw_lsp import Message, frame
 
 CONTROL = "control.md"
 DOCUMENTS = {CONTROL: BUILTIN_TEXT}
@@ -39,7 +39,7 @@ def session(tmp_path: Path) -> Iterator[FuzzSession]:
 def send(session: FuzzSession, message: dict[str, Any]) -> Message | None:
     """Send one raw message; the server's answer to its id within the time limit."""
     assert session.server is not None
-    session.server.send_bytes(frame(encode(message)))
+    session.server.send_bytes(frame(message))
     return session.server.response(message["id"], TIME_LIMIT)
 
 

@@ -1,6 +1,6 @@
 """The protocol layer against a hostile client: lying ``Content-Length`` headers, frames over the
 limit, bodies that are not JSON-RPC, requests after ``shutdown``. Each test speaks to a real
-``aicmo-lsp`` process byte by byte (``tests/support/raw_server.py``) and ends with a hover that the
+``aicmo-lsp`` process byte by byte (``tests/support/raw_lsp.py``) and ends with a hover that the
 server still answers.
 """
 
@@ -20,36 +20,43 @@ from lsprotocol import types
 from lsprotocol.types import ResponseError
 from pygls.exceptions import JsonRpcInvalidRequest
 from pytest_lsp import LanguageClient
+from support.raw_lsp import Message, RawLspServer, frame
 
 from tests.lsp.conftest import SERVER, open_document, push_capabilities, start
-from tests.support.raw_server import RawServer, frame, free_port
 
 HOVER_TABLE_START = "| **Overview** (`overview`) | now | benchmark | |"
 INVALID_REQUEST, PARSE_ERROR, INVALID_PARAMS = -32600, -32700, -32602
 
 
 @pytest.fixture
-def server(workspace: Path) -> Iterator[RawServer]:
-    started = RawServer()
-    started.initialize(workspace)
+def server(workspace: Path) -> Iterator[RawLspServer]:
+    started = RawLspServer(workspace)
+    assert started.initialize() is not None, started.stderr()
     yield started
     started.stop()
 
 
-def assert_still_answers(server: RawServer, workspace: Path) -> None:
+def answered(message: Message | None) -> Message:
+    assert message is not None, "the server sent nothing in time"
+    return message
+
+
+def assert_still_answers(server: RawLspServer, workspace: Path) -> None:
     uri = server.open(workspace / "failing.md")
-    hover = server.hover(uri, 6)
+    hover = answered(server.hover(uri, 6))
     assert hover["result"]["contents"]["value"].startswith(HOVER_TABLE_START)
-    assert server.process.poll() is None
-    assert "Traceback" not in server.log()
+    assert server.alive
+    assert "Traceback" not in server.stderr()
 
 
 @pytest.mark.timeout(60)
-def test_an_absurd_content_length_is_refused_and_the_next_message_is_read(server: RawServer, workspace: Path) -> None:
+def test_an_absurd_content_length_is_refused_and_the_next_message_is_read(
+    server: RawLspServer, workspace: Path
+) -> None:
     body = json.dumps({"jsonrpc": "2.0", "id": "absurd", "method": "shutdown", "params": None}).encode()
     server.send_bytes(b"Content-Length: 99999999999\r\n\r\n" + body)  # the length lies: the body is short
 
-    refused = server.response("absurd")
+    refused = answered(server.response("absurd"))
 
     assert refused["error"] == {
         "code": INVALID_REQUEST,
@@ -59,7 +66,7 @@ def test_an_absurd_content_length_is_refused_and_the_next_message_is_read(server
 
 
 @pytest.mark.timeout(60)
-def test_a_lying_length_followed_directly_by_the_next_header_is_refused(server: RawServer, workspace: Path) -> None:
+def test_a_lying_length_followed_directly_by_the_next_header_is_refused(server: RawLspServer, workspace: Path) -> None:
     # No line break between the short body and the next frame: the header ends a line of its own.
     body = b'{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {}}'
     uri = (workspace / "failing.md").as_uri()
@@ -68,29 +75,29 @@ def test_a_lying_length_followed_directly_by_the_next_header_is_refused(server: 
     server.open(workspace / "failing.md")
     server.send_bytes(b"Content-Length: 99999999999\r\n\r\n" + body + frame(hover))
 
-    message = server.notification("window/showMessage")
+    message = answered(server.notification("window/showMessage"))
     assert message["params"] == {
         "type": 2,
         "message": "aicmo: the editor sent textDocument/didOpen of 95,367.4 MB, over the server's limit of 64 MB "
         "(aicmo-lsp --max-message-mb); it was ignored.",
     }
-    assert server.response(7)["result"]["contents"]["value"].startswith(HOVER_TABLE_START)
+    assert answered(server.response(7))["result"]["contents"]["value"].startswith(HOVER_TABLE_START)
 
 
 @pytest.mark.timeout(60)
 def test_frames_over_the_limit_are_dropped_whole_and_the_writer_is_told_once(workspace: Path) -> None:
-    server = RawServer("--max-message-mb", "1")
+    server = RawLspServer(workspace, "--max-message-mb", "1")
     try:
-        server.initialize(workspace)
+        server.initialize()
         big = "word " * 420_000  # 2.1 MB
         server.open(workspace / "big.md", "# Big\n\n" + big)
-        told = server.notification("window/showMessage")["params"]["message"]
+        told = answered(server.notification("window/showMessage"))["params"]["message"]
         assert told == (
             "aicmo: the editor sent textDocument/didOpen of 2.0 MB, over the server's limit of 1 MB "
             "(aicmo-lsp --max-message-mb); it was ignored."
         )
         command = {"command": "aicmo.applySection", "arguments": [{"uri": "file:///x.md", "text": big}]}
-        refused = server.response(server.request("workspace/executeCommand", command))
+        refused = answered(server.response(server.request("workspace/executeCommand", command)))
         assert refused["error"]["code"] == INVALID_REQUEST
         assert refused["error"]["message"].endswith("over the server's limit of 1 MB")
         assert_still_answers(server, workspace)
@@ -123,16 +130,16 @@ def test_frames_over_the_limit_are_dropped_whole_and_the_writer_is_told_once(wor
     ids=["broken", "binary", "nested-too-deep", "batch", "no-jsonrpc", "bad-params", "notification-with-id"],
 )
 def test_bodies_that_are_not_json_rpc_are_answered_with_the_specified_error(
-    server: RawServer, workspace: Path, body: bytes, code: int, message: str, answered_id: int | None
+    server: RawLspServer, workspace: Path, body: bytes, code: int, message: str, answered_id: int | None
 ) -> None:
     server.send_bytes(frame(body))
 
-    assert server.response(answered_id)["error"] == {"code": code, "message": message}
+    assert answered(server.response(answered_id))["error"] == {"code": code, "message": message}
     assert_still_answers(server, workspace)
 
 
 @pytest.mark.timeout(60)
-def test_a_header_line_without_end_is_skipped(server: RawServer, workspace: Path) -> None:
+def test_a_header_line_without_end_is_skipped(server: RawLspServer, workspace: Path) -> None:
     server.send_bytes(b"X-Padding: " + b"a" * 3_000_000 + b"\r\n\r\n")
 
     assert_still_answers(server, workspace)
@@ -140,12 +147,12 @@ def test_a_header_line_without_end_is_skipped(server: RawServer, workspace: Path
 
 @pytest.mark.timeout(60)
 def test_requests_after_shutdown_get_invalid_request_and_exit_ends_with_zero(
-    server: RawServer, workspace: Path
+    server: RawLspServer, workspace: Path
 ) -> None:
     uri = server.open(workspace / "failing.md")
-    assert server.response(server.request("shutdown", None))["result"] is None
+    assert answered(server.response(server.request("shutdown", None)))["result"] is None
 
-    hover = server.hover(uri, 6)
+    hover = answered(server.hover(uri, 6))
     server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": []})
 
     assert hover["error"] == {"code": INVALID_REQUEST, "message": "Invalid request: textDocument/hover after shutdown"}
@@ -153,18 +160,18 @@ def test_requests_after_shutdown_get_invalid_request_and_exit_ends_with_zero(
 
 
 @pytest.mark.timeout(60)
-def test_exit_without_shutdown_ends_with_one(server: RawServer) -> None:
+def test_exit_without_shutdown_ends_with_one(server: RawLspServer) -> None:
     assert server.stop() == 1
 
 
 @pytest.mark.timeout(60)
 def test_over_tcp_the_same_limits_hold(workspace: Path) -> None:
-    server = RawServer(tcp_port=free_port())
+    server = RawLspServer(workspace, tcp=True)
     try:
-        server.initialize(workspace)
+        server.initialize()
         body = json.dumps({"jsonrpc": "2.0", "id": "absurd", "method": "shutdown", "params": None}).encode()
         server.send_bytes(b"Content-Length: 99999999999\r\n\r\n" + body)
-        assert server.response("absurd")["error"]["code"] == INVALID_REQUEST
+        assert answered(server.response("absurd"))["error"]["code"] == INVALID_REQUEST
         assert_still_answers(server, workspace)
     finally:
         server.stop()

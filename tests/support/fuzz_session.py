@@ -15,6 +15,7 @@ from typing import Any
 from support.raw_lsp import Message, RawLspServer
 
 TIME_LIMIT = 15.0  # seconds for any one answer or publication
+MEMORY_LIMIT = 2048 * 1024 * 1024  # the server's address space: a runaway allocation fails fast
 SETTINGS: dict[str, Any] = {"debounceMs": 0, "generator": {"chain": ["template"]}}
 CAPABILITIES: dict[str, Any] = {
     "workspace": {"configuration": True, "workspaceFolders": True, "applyEdit": True},
@@ -77,17 +78,20 @@ class FuzzSession:
             path = self.workspace / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        server = RawLspServer(self.workspace, self.folder / f"server-{self.starts}.log", SETTINGS, self.environment())
+        server = RawLspServer(
+            self.workspace,
+            env=self.environment(),
+            settings=SETTINGS,
+            stderr_path=self.folder / f"server-{self.starts}.log",
+            memory_limit=MEMORY_LIMIT,
+        )
         self.server, self.stderr_seen = server, 0
         answer = server.initialize(CAPABILITIES, TIME_LIMIT)
         assert answer is not None and "result" in answer, f"the server did not initialize: {server.stderr()}"
         self.documents, self.versions = dict(documents), {}
         for name, text in documents.items():
             self.versions[name] = 1
-            server.notify(
-                "textDocument/didOpen",
-                {"textDocument": {"uri": self.uri(name), "languageId": "markdown", "version": 1, "text": text}},
-            )
+            server.open(self.workspace / name, text)
         return server
 
     def discard(self) -> None:
@@ -133,10 +137,7 @@ class FuzzSession:
 
     def hover(self, name: str, line: int) -> Message | None:
         assert self.server is not None
-        position = {"line": line, "character": 4}
-        return self.server.request(
-            "textDocument/hover", {"textDocument": {"uri": self.uri(name)}, "position": position}, TIME_LIMIT
-        )
+        return self.server.hover(self.uri(name), line, 4, TIME_LIMIT)
 
     def new_stderr(self) -> str:
         """What the server wrote to stderr since the last call."""

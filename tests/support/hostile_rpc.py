@@ -18,7 +18,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from support.raw_lsp import encode, frame
+from support.raw_lsp import frame
 
 REQUESTS = [
     "textDocument/hover",
@@ -169,10 +169,10 @@ def message_strategies(victim_uri: str, file_uris: Sequence[str]) -> st.SearchSt
         method = draw(methods)
         params = draw(params_for.get(method, generic) | json_values)
         if method in NOTIFICATIONS and draw(st.integers(0, 3)):
-            return Frame(frame(encode({"jsonrpc": "2.0", "method": method, "params": params})))
+            return Frame(frame({"jsonrpc": "2.0", "method": method, "params": params}))
         request_id = draw(valid_ids)
-        body = encode({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
-        return Frame(frame(body), request_id, answered=True)
+        message = {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
+        return Frame(frame(message), request_id, answered=True)
 
     @st.composite
     def odd_envelope(draw: st.DrawFn) -> Frame:
@@ -191,9 +191,9 @@ def message_strategies(victim_uri: str, file_uris: Sequence[str]) -> st.SearchSt
         else:
             del message["method"]
             message["result" if change == "response" else "error"] = draw(json_values)
-        return Frame(frame(encode(message)))
+        return Frame(frame(message))
 
-    not_an_object = json_values.filter(lambda v: not isinstance(v, dict)).map(lambda v: Frame(frame(encode(v))))
+    not_an_object = json_values.filter(lambda v: not isinstance(v, dict)).map(lambda v: Frame(frame(v)))
     not_json = st.sampled_from(
         [b"", b"{", b"{}}", b'{"jsonrpc": "2.0", "method": ', b"\xff\xfe{}", b"\xef\xbb\xbf{}", b"null", b"[]"]
     ) | st.binary(max_size=40)
