@@ -27,12 +27,22 @@ $(MDX_REF_STAMP): $(MDX_REF)/package.json $(MDX_REF)/package-lock.json
 	cd $(MDX_REF) && npm ci --no-audit --no-fund
 	touch $(MDX_REF_STAMP)
 
-## demo: set up, then check every report in examples/ with the built-in packs
+## demo: set up, then check the reports in examples/ with the built-in packs: the failing ones (their
+## exit code 1 is expected, so the demo itself ends with 0), the passing ones, and what to try next
 demo: $(STAMP)
-	@echo "== aicmo check examples/ (failing examples are expected to fail)"
-	-$(BIN)/aicmo check examples/
-	@echo "== passing examples only"
-	$(BIN)/aicmo check examples/passing/
+	@echo "== aicmo check examples/failing/ (three reports that fail on purpose, see examples/README.md)"
+	@$(BIN)/aicmo check examples/failing/; code=$$?; \
+	if [ $$code -ne 1 ]; then echo "== exit code $$code; expected 1 (errors found)"; exit 1; fi; \
+	echo "== exit code 1: errors found, as expected (in CI this fails the job)"
+	@echo "== aicmo check examples/passing/ (the same three reports, written to pass)"
+	@$(BIN)/aicmo check examples/passing/
+	@echo "== exit code 0: no errors"
+	@echo
+	@echo "What to try next:"
+	@echo "  $(BIN)/aicmo fix examples/failing/quick_social_basic.md --dry-run   # the failing sections rewritten, as a diff"
+	@echo "  $(BIN)/aicmo explain AIC101   # what a rule checks and how to fix it"
+	@echo "  make package   # the VS Code extension, with the server bundled (README: The VS Code extension)"
+	@echo "  docs/cli.md, docs/ci.md (pre-commit, GitHub Actions), docs/editors.md (Neovim, Helix, Zed, Emacs)"
 
 ## test: set up, lint, type-check and run every test
 test: $(STAMP) lint typecheck unit extension-unit e2e

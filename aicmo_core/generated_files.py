@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from aicmo_core.benchmarks.models import LibraryFile, PackFile
+from aicmo_core.benchmarks.file_models import LibraryFile, PackFile
 from aicmo_core.rules.registry import RULES
 
 REPO = Path(__file__).resolve().parent.parent

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 DEFAULT_MAX_FILE_MB = 10.0
 MEGABYTE = 1024 * 1024
@@ -60,5 +61,24 @@ def read_report(path: Path, max_file_size_mb: float, knob: str) -> str:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise ReportTooLarge(too_large_message(str(path), len(data), max_file_size_mb, knob))
-    # As ``Path.read_text`` reads it: universal newlines.
+    return report_text(data)
+
+
+def read_report_stream(stream: BinaryIO, name: str, max_file_size_mb: float, knob: str) -> str:
+    """The text of a report read from ``stream`` (standard input) to its end, at most the limit:
+    :class:`ReportTooLarge` as soon as it is over (a stream has no size to tell first, so the message
+    says "larger than"), ``OSError`` or ``UnicodeDecodeError`` when it cannot be read."""
+    limit = limit_bytes(max_file_size_mb)
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ReportTooLarge(
+            f"{name} is larger than {max_file_size_mb:g} MB; aicmo checks reports up to {max_file_size_mb:g} MB "
+            f"({knob}), so it is not checked."
+        )
+    return report_text(data)
+
+
+def report_text(data: bytes) -> str:
+    """A report's bytes as text: UTF-8, a byte order mark dropped (as editors do), and universal
+    newlines (as ``Path.read_text`` reads it)."""
     return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")

@@ -7,11 +7,13 @@ from is ``result.doc.text``) and returns :class:`~aicmo_core.edits.TextEdit` obj
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from aicmo_core.briefs import report_brief
 from aicmo_core.check import ReportResult, SectionResult
-from aicmo_core.document.model import ParsedDocument, Section
-from aicmo_core.edits import QuickFix, TextEdit
+from aicmo_core.document.model import BOLD_LABEL_RE, ParsedDocument, Section
+from aicmo_core.edits import QuickFix, TextEdit, apply_edits
 from aicmo_core.findings import Finding, Severity
 from aicmo_core.generators.base import Failure, GenerationRequest, Mode, Neighbour
 from aicmo_core.settle import headings_for_section, marker_edit, sections_for_heading
@@ -193,6 +195,18 @@ def expand_target(section_result: SectionResult) -> int:
 # ------------------------------------------------------------------------------ quick fixes
 
 
+# The rules whose findings "fix all" can fix, needing no model (see quick_fixes).
+FIXABLE_RULES = frozenset(
+    {"front_matter_unclosed", "required_headings", "forbidden_substrings", "forbidden_regex", "missing_section"}
+)
+
+
+def may_fix(result: ReportResult) -> bool:
+    """Whether "fix all" may change the report: it has a finding of a rule it fixes. Read from the
+    findings alone, so it answers for a result without its parsed document too (a worker's)."""
+    return any(finding.rule in FIXABLE_RULES for finding in result.findings)
+
+
 def quick_fixes(result: ReportResult) -> list[QuickFix]:
     """Every model-free fix for the findings of a report, in document order."""
     fixes: list[QuickFix] = _close_front_matter_fixes(result)
@@ -205,14 +219,9 @@ def quick_fixes(result: ReportResult) -> list[QuickFix]:
         section = sections.get(finding.section) if finding.section else None
         if finding.rule == "required_headings" and section is not None:
             heading = str(finding.data.get("heading", ""))
-            fixes.append(
-                QuickFix(
-                    f"Insert missing sub-heading '{heading}'",
-                    (_insert_sub_heading(section, heading),),
-                    finding,
-                    section.id,
-                )
-            )
+            insert = _insert_sub_heading(section, heading)
+            if insert is not None:
+                fixes.append(QuickFix(f"Insert missing sub-heading '{heading}'", (insert,), finding, section.id))
         elif finding.rule in ("forbidden_substrings", "forbidden_regex"):
             found = str(finding.data.get("found", ""))
             fixes.append(
@@ -288,17 +297,55 @@ def _treat_as_fixes(result: ReportResult, finding: Finding) -> list[QuickFix]:
     ]
 
 
-def fix_all(result: ReportResult) -> list[TextEdit]:
-    """Every quick fix at once: edits that do not overlap, inserts at one place kept in order."""
-    edits: list[TextEdit] = []
+def fix_all_fixes(result: ReportResult) -> list[QuickFix]:
+    """The quick fixes "fix all" applies at once: those in it whose edits overlap none taken before
+    (inserts at one place are kept in order)."""
+    fixes: list[QuickFix] = []
+    taken: list[TextEdit] = []
     for fix in quick_fixes(result):
-        if not fix.in_fix_all:
+        if not fix.in_fix_all or any(_overlaps(edit.span, other.span) for edit in fix.edits for other in taken):
             continue
-        for edit in fix.edits:
-            if any(_overlaps(edit.span, other.span) for other in edits):
-                continue
-            edits.append(edit)
-    return edits
+        fixes.append(fix)
+        taken.extend(fix.edits)
+    return fixes
+
+
+def fix_all(result: ReportResult) -> list[TextEdit]:
+    """Every quick fix at once, as one list of edits that do not overlap."""
+    return [edit for fix in fix_all_fixes(result) for edit in fix.edits]
+
+
+MAX_FIX_PASSES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class FixedText:
+    """What "fix all", applied until nothing is left to fix, made of a report: its ``text``, the
+    ``result`` of checking that text, how many ``fixes`` were applied, and whether it ``settled``."""
+
+    text: str
+    result: ReportResult
+    fixes: int
+    settled: bool
+
+
+def fix_all_passes(
+    result: ReportResult, recheck: Callable[[str], ReportResult], max_passes: int = MAX_FIX_PASSES
+) -> FixedText:
+    """Apply "fix all" in passes, ``recheck``-ing the text after each, until nothing is left to fix:
+    a fix can make another possible (closed front matter names the pack, whose sections then have
+    their fixes), so one run does all a second run would. It has not ``settled`` when ``max_passes``
+    were not enough: a pack whose rules undo each other's fixes (a required sub-heading that holds a
+    forbidden phrase)."""
+    text, applied = result.doc.text, 0
+    for _ in range(max_passes):
+        fixes = fix_all_fixes(result)
+        fixed = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
+        if fixed == text:
+            return FixedText(text, result, applied, settled=True)
+        text, applied = fixed, applied + len(fixes)
+        result = recheck(text)
+    return FixedText(text, result, applied, settled=not fix_all_fixes(result))
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -306,13 +353,20 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _insert_sub_heading(section: Section, heading: str) -> TextEdit:
-    """``### Heading`` after the section's last line of content, so above its trailer."""
+def _insert_sub_heading(section: Section, heading: str) -> TextEdit | None:
+    """``### Heading`` after the section's last line of content, so above its trailer. Under a
+    level-6 heading, where Markdown has no deeper level, a bold line alone (``**Heading**``), which
+    the rule reads as a light sub-heading; None when the heading cannot be one either."""
     index = section.doc.index
-    marker = "#" * min(section.heading.level + 1, 6)
+    if section.heading.level < 6:
+        line = f"{'#' * (section.heading.level + 1)} {heading}"
+    elif BOLD_LABEL_RE.match(f"**{heading}**"):
+        line = f"**{heading}**"
+    else:
+        return None
     end = content_end(section)
     position = index.line_span(end - 1).end
-    return TextEdit(Span(position, position), f"\n\n{marker} {heading}")
+    return TextEdit(Span(position, position), f"\n\n{line}")
 
 
 def _insert_section(result: ReportResult, finding: Finding) -> TextEdit:

@@ -100,6 +100,12 @@ class LineIndex:
             units += 2 if ord(char) > 0xFFFF else 1
         return start + len(line)
 
+    def character_column(self, position: Position) -> int:
+        """The 0-based column of an LSP position counted in characters (code points) instead of
+        UTF-16 units: GitHub's annotations count columns that way."""
+        line = min(position.line, len(self.line_starts) - 1)
+        return self.offset(position) - self.line_starts[line]
+
     def span(self, start: int, end: int) -> Span:
         return Span(self.position(start), self.position(end))
 

@@ -1,4 +1,5 @@
-"""Where checks get their setting: the nearest ``aicmo.toml`` and the packs of its benchmark folders.
+"""Where checks get their setting: the nearest ``aicmo.toml`` (or ``pyproject.toml`` with
+``[tool.aicmo]``) and the packs of its benchmark folders.
 
 Both the CLI and the language server use this, so a report gets the same findings everywhere.
 Configs and pack sets are cached and reloaded when a file they were read from changes on disk.
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from aicmo_core.benchmarks.loader import BenchmarkFolder, PackSet, load_packs
 from aicmo_core.check import CheckOptions, ReportResult, SectionCache, check_text
-from aicmo_core.config import CONFIG_NAME, AicmoConfig, find_config, load_config
+from aicmo_core.config import AicmoConfig, both_configs_problem, find_config_files, has_aicmo_table, load_config
 from aicmo_core.errors import ConfigError, Problem
 from aicmo_core.input_files import is_within, mtime_ns
 
@@ -35,13 +36,12 @@ def _confined(config: AicmoConfig, user_folders: tuple[Path, ...]) -> tuple[list
             continue
         shown = repr(entry) if Path(entry) == folder else f"{entry!r} ({folder})"
         message = (
-            f"benchmark folder {shown} is outside {config.root}, the folder of this aicmo.toml: refused "
+            f"benchmark folder {shown} is outside {config.root}, the folder of this {config.source.name}: refused "
             "(to use it, name it in your own settings: --benchmarks or aicmo.benchmarkPaths; "
             "see docs/configuration.md#confinement)"
         )
-        problems.append(
-            Problem(config.root / CONFIG_NAME, message, config.benchmark_paths_line, None, f"benchmark_paths[{index}]")
-        )
+        field_path = config.field_path(f"benchmark_paths[{index}]")
+        problems.append(Problem(config.source, message, config.benchmark_paths_line, None, field_path))
     return folders, problems
 
 
@@ -60,12 +60,26 @@ class Workspace:
     cache: SectionCache = field(default_factory=SectionCache)
     _configs: dict[Path, tuple[int, AicmoConfig | None, list[Problem]]] = field(default_factory=dict)
     _packs: dict[tuple[object, ...], PackSet] = field(default_factory=dict)
+    _pyprojects: dict[Path, tuple[int, bool]] = field(default_factory=dict)
+
+    def _is_aicmo_pyproject(self, pyproject: Path) -> bool:
+        """Whether a pyproject.toml has a ``[tool.aicmo]`` table, read again only when it changed:
+        every report of a Python project passes its pyproject.toml on the way up."""
+        stamp = mtime_ns(pyproject)
+        cached = self._pyprojects.get(pyproject)
+        if cached is None or cached[0] != stamp:
+            cached = self._pyprojects[pyproject] = (stamp, has_aicmo_table(pyproject))
+        return cached[1]
 
     def config_for(self, path: Path) -> tuple[AicmoConfig | None, list[Problem]]:
-        """The ``aicmo.toml`` that applies to ``path`` and the problems reading it."""
-        config_path = find_config(path, self.stop_at)
-        if config_path is None:
+        """The settings that apply to ``path`` (its nearest ``aicmo.toml`` or ``pyproject.toml`` with
+        ``[tool.aicmo]``) and the problems reading them."""
+        found = find_config_files(path, self.stop_at, self._is_aicmo_pyproject)
+        if not found:
             return None, []
+        if len(found) > 1:  # both in one folder: neither applies, as for a broken one
+            return None, [both_configs_problem(*found)]
+        (config_path,) = found
         stamp = mtime_ns(config_path)
         cached = self._configs.get(config_path)
         if cached and cached[0] == stamp:

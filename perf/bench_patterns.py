@@ -42,7 +42,7 @@ REPO = PERF.parent
 sys.path[:0] = [str(REPO)]
 
 from aicmo_core.benchmarks.loader import load_packs  # noqa: E402
-from aicmo_core.benchmarks.patterns import MAX_PATTERN_CHARS, pattern_problem  # noqa: E402
+from aicmo_core.benchmarks.pattern_refusal import MAX_PATTERN_CHARS, pattern_problem  # noqa: E402
 from aicmo_core.check import CheckOptions, SectionCache, check_text  # noqa: E402
 from aicmo_core.workspace import Workspace  # noqa: E402
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from support.cli import TEST_PACK_CACHE
 from support.fake_openai import FakeOpenAI
+
+# Every aicmo a test starts (pre-commit's, an editor's, a fuzzer's) writes its pack cache here, not
+# into the developer's own cache folder; tests of the cache itself set AICMO_CACHE_DIR.
+os.environ.setdefault("AICMO_CACHE_DIR", str(TEST_PACK_CACHE))
 
 
 @pytest.fixture

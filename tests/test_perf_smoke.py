@@ -46,3 +46,17 @@ def test_bench_pathological_quick_prints_its_table() -> None:
     assert result.returncode == 0, result.stderr
     assert "| document | size | findings | floor ms | check ms | check/floor |" in result.stdout
     assert "| headings (5,000 headings) |" in result.stdout and "| wide table (500 columns) |" in result.stdout
+
+
+def test_bench_startup_quick_prints_its_table() -> None:
+    result = quick("bench_startup.py")
+    assert result.returncode == 0, result.stderr
+    assert "| command | runs | median ms | min ms | median / floor | median / python |" in result.stdout
+    assert "| aicmo check (cache warm) | 3 |" in result.stdout
+
+
+def test_bench_jobs_quick_prints_its_table() -> None:
+    result = quick("bench_jobs.py")
+    assert result.returncode == 0, result.stderr
+    assert "| command | reports | runs | median s | min s | speed-up over --jobs 1 (median) |" in result.stdout
+    assert "| --jobs 2 | 40 | 1 |" in result.stdout

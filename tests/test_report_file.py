@@ -92,12 +92,12 @@ def test_a_report_of_another_owner_keeps_its_owner(report: Path) -> None:
     assert (report.stat().st_uid, report.stat().st_gid) == (4321, 4321)
 
 
-def test_a_byte_order_mark_and_line_endings_read_as_before(report: Path) -> None:
+def test_a_byte_order_mark_and_line_endings_are_kept(report: Path) -> None:
     report.write_bytes(b"\xef\xbb\xbf# Report\r\n\r\nText.\r\n")
     read = read_report(report)
     assert read.text == "# Report\n\nText.\n"
     write_report(read, "# Report\n\nNew text.\n")
-    assert report.read_bytes() == b"\xef\xbb\xbf# Report\n\nNew text.\n"
+    assert report.read_bytes() == b"\xef\xbb\xbf# Report\r\n\r\nNew text.\r\n"
 
 
 def test_a_read_only_report_is_refused(report: Path) -> None:

@@ -1,39 +1,27 @@
-"""Pydantic models of benchmark files.
+"""What a check reads of a pack: resolved packs and their sections, as plain frozen dataclasses.
 
 A *pack file* names a report type and lists its sections in order. A *library file* holds section
 definitions that several packs share; a pack pulls them in with ``include`` and then lists each
 section by id, optionally overriding single fields. See ``docs/benchmarks.md``.
+
+These classes are the hot path's (every rule reads them) and what the pack cache rebuilds
+(:mod:`aicmo_core.benchmarks.pack_cache`), so this module imports neither pydantic nor YAML: the
+files are validated by the pydantic models of :mod:`aicmo_core.benchmarks.file_models`, whose
+field names, order and defaults are these (a test holds them equal).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+import math
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
-
-from aicmo_core.benchmarks.patterns import pattern_problem
+from typing import Any
 
 SECTION_ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 MAX_EXAMPLE_CHARS = 2000  # an example is an excerpt: a long one costs every prompt its tokens
-
-NonEmpty = Annotated[str, Field(min_length=1)]
-
-
-def _usable_pattern(pattern: str) -> str:
-    problem = pattern_problem(pattern)
-    if problem is not None:  # the reason alone, without pydantic's "Value error, " before it
-        raise PydanticCustomError("unusable_pattern", "{problem}", {"problem": problem})
-    return pattern
-
-
-# A pattern of ``forbidden_regex``: valid, and refused when it could hang a check (see patterns.py).
-# Validated item by item, so a problem names the item (``forbidden_regex[1]``) and its line.
-Pattern = Annotated[NonEmpty, AfterValidator(_usable_pattern)]
 
 
 class SectionFormat(str, Enum):
@@ -44,125 +32,63 @@ class SectionFormat(str, Enum):
     TABLE = "markdown_table"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionBenchmark:
+    """Every check one section of a pack must pass (validated: see ``file_models.SectionDefinition``,
+    which documents each field)."""
 
-
-class SectionBenchmark(_Strict):
-    """Every check one section of a pack must pass."""
-
-    id: Annotated[str, Field(pattern=SECTION_ID_PATTERN, description="Stable section id.")]
-    label: Annotated[NonEmpty, Field(description="The heading a writer is expected to use.")]
-    aliases: tuple[NonEmpty, ...] = Field(
-        default=(), description="Other heading wordings that name this section in real reports."
-    )
-    description: str = Field(default="", description="What the section is for, in one sentence.")
-    example: str | None = Field(
-        default=None,
-        max_length=MAX_EXAMPLE_CHARS,
-        description="A short excerpt of a strong section of this kind, shown to models as a model of density "
-        "(none of its facts are used). Unset: the example aicmo ships for this section id; empty: none.",
-    )
-    min_words: Annotated[int, Field(ge=0)]
-    max_words: Annotated[int, Field(ge=1)]
-    min_bullets: Annotated[int, Field(ge=0)] = 0
-    max_bullets: Annotated[int | None, Field(ge=0)] = None
-    min_headings: Annotated[int, Field(ge=0)] = 0
-    max_headings: Annotated[int | None, Field(ge=0)] = None
-    required_headings: tuple[NonEmpty, ...] = Field(
-        default=(), description="Sub-headings (or table column headers) that must appear."
-    )
-    required_substrings: tuple[NonEmpty, ...] = Field(
-        default=(), description="Phrases that must appear at least once (case-insensitive)."
-    )
-    forbidden_substrings: tuple[NonEmpty, ...] = Field(
-        default=(), description="Phrases that must not appear (case-insensitive, whole words)."
-    )
-    forbidden_regex: tuple[Pattern, ...] = Field(
-        default=(),
-        description="Python regular expressions; any match is an error. Patterns that could backtrack "
-        "without end, such as (a+)+, are refused.",
-    )
-    max_repeated_line_ratio: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
-    max_avg_sentence_length: Annotated[float | None, Field(ge=1.0)] = Field(
-        default=None, description="Upper bound on the average words per sentence."
-    )
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    example: str | None = None
+    min_words: int
+    max_words: int
+    min_bullets: int = 0
+    max_bullets: int | None = None
+    min_headings: int = 0
+    max_headings: int | None = None
+    required_headings: tuple[str, ...] = ()
+    required_substrings: tuple[str, ...] = ()
+    forbidden_substrings: tuple[str, ...] = ()
+    forbidden_regex: tuple[str, ...] = ()
+    max_repeated_line_ratio: float = 0.5
+    max_avg_sentence_length: float | None = None
     format: SectionFormat = SectionFormat.BLOCK
+    # Computed on first use (``fingerprint``); not a field a pack sets, copied or compared.
+    _fingerprint: str = field(default="", init=False, repr=False, compare=False)
 
-    @field_validator("max_words", "max_bullets", "max_headings")
-    @classmethod
-    def _bounds_in_order(cls, high_value: int | None, info: ValidationInfo) -> int | None:
-        # A field validator rather than a model validator, so the problem names the field
-        # (``sections[2].max_words``) and its line, not just the section entry.
-        high = info.field_name or ""
-        low = high.replace("max_", "min_", 1)
-        low_value = info.data.get(low)  # absent when min_* itself failed validation
-        if high_value is not None and low_value is not None and low_value > high_value:
-            raise ValueError(f"{low} ({low_value}) is greater than {high} ({high_value})")
-        return high_value
+    def as_dict(self) -> dict[str, Any]:
+        """The fields in their order, as a benchmark file would set them (the format as an enum)."""
+        return {name: getattr(self, name) for name in SECTION_FIELDS}
 
     @property
     def fingerprint(self) -> str:
-        """A short hash of every field: equal fingerprints check a section identically."""
-        return hashlib.blake2b(self.model_dump_json().encode(), digest_size=8).hexdigest()
+        """A short hash of every field: equal fingerprints check a section identically.
+
+        The hash of the fields' compact JSON, the text pydantic's ``model_dump_json`` gives for the
+        validated section, so fingerprints (which seed the template writer) did not change when
+        sections stopped being pydantic models.
+        """
+        if not self._fingerprint:
+            payload = json.dumps(
+                {name: _json_value(value) for name, value in self.as_dict().items()},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            object.__setattr__(self, "_fingerprint", hashlib.blake2b(payload.encode(), digest_size=8).hexdigest())
+        return self._fingerprint
 
 
-class SectionOverride(_Strict):
-    """A section entry in a pack that refers to an included definition and changes some fields."""
-
-    id: Annotated[str, Field(pattern=SECTION_ID_PATTERN)]
-    label: NonEmpty | None = None
-    aliases: tuple[NonEmpty, ...] | None = None
-    description: str | None = None
-    example: Annotated[str | None, Field(max_length=MAX_EXAMPLE_CHARS)] = None
-    min_words: Annotated[int | None, Field(ge=0)] = None
-    max_words: Annotated[int | None, Field(ge=1)] = None
-    min_bullets: Annotated[int | None, Field(ge=0)] = None
-    max_bullets: Annotated[int | None, Field(ge=0)] = None
-    min_headings: Annotated[int | None, Field(ge=0)] = None
-    max_headings: Annotated[int | None, Field(ge=0)] = None
-    required_headings: tuple[NonEmpty, ...] | None = None
-    required_substrings: tuple[NonEmpty, ...] | None = None
-    forbidden_substrings: tuple[NonEmpty, ...] | None = None
-    forbidden_regex: tuple[Pattern, ...] | None = None
-    max_repeated_line_ratio: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
-    max_avg_sentence_length: Annotated[float | None, Field(ge=1.0)] = None
-    format: SectionFormat | None = None
+SECTION_FIELDS = tuple(f.name for f in fields(SectionBenchmark) if f.init)
 
 
-SectionEntry = Annotated[
-    str | SectionOverride,
-    Field(description="A section id from an included library, or a definition or override."),
-]
-
-
-class PackFile(_Strict):
-    """A benchmark pack file: one report type and its ordered sections."""
-
-    key: Annotated[str, Field(pattern=SECTION_ID_PATTERN, description="Pack key used in front matter.")]
-    label: NonEmpty
-    version: Annotated[int, Field(ge=1)] = 1
-    strict: bool = Field(default=False, description="When true, a missing section is an error rather than a warning.")
-    description: str = ""
-    include: tuple[NonEmpty, ...] = Field(
-        default=(), description="Library files (paths relative to this file) to take sections from."
-    )
-    sections: tuple[SectionEntry, ...] = Field(min_length=1)
-
-
-class LibraryFile(_Strict):
-    """A library of section definitions shared by several packs."""
-
-    library: Annotated[str, Field(pattern=SECTION_ID_PATTERN)]
-    version: Annotated[int, Field(ge=1)] = 1
-    sections: tuple[SectionBenchmark, ...]
-
-
-class BenchmarkFile(BaseModel):
-    """Either kind of benchmark file (used for the JSON Schema only)."""
-
-    model_config = ConfigDict(title="aicmo benchmark file")
-    root: PackFile | LibraryFile
+def _json_value(value: object) -> object:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # as pydantic writes infinity and NaN
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,10 +123,3 @@ class Pack:
     def fingerprint(self) -> str:
         payload = "|".join([self.key, str(self.version), str(self.strict)] + [s.fingerprint for s in self.sections])
         return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
-
-
-def merge_override(base: SectionBenchmark, override: SectionOverride) -> dict[str, Any]:
-    """The fields of ``base`` with every field the override sets replaced."""
-    merged = base.model_dump()
-    merged.update(override.model_dump(exclude_unset=True))
-    return merged

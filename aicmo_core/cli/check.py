@@ -7,108 +7,36 @@ or configuration errors (bad arguments, a missing path, a broken ``aicmo.toml`` 
 from __future__ import annotations
 
 import argparse
-import glob
-import json
-import os
 import sys
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from pathlib import Path
-
-from rich.progress import Progress
+from typing import TYPE_CHECKING
 
 from aicmo_core.check import CheckOptions, ReportResult
 from aicmo_core.cli.common import (
     EXIT_FINDINGS,
+    EXIT_NOT_WRITTEN,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
     add_max_file_size_option,
     progress_bar,
 )
+from aicmo_core.cli.parallel import check_reports
+from aicmo_core.cli.report_paths import STDIN, add_path_options, paths_to_check
+from aicmo_core.cli.stdin_report import stdin_checks
 from aicmo_core.detection import AUTO_PACK
 from aicmo_core.errors import Problem
-from aicmo_core.findings import Severity
-from aicmo_core.formatters import finding_line, results_json, results_sarif, summary_line
-from aicmo_core.report_size import DEFAULT_MAX_FILE_MB, ReportTooLarge, read_report
+from aicmo_core.formatters import FORMATS, CheckRun, RunProblem, display_path, finding_lines, render
 from aicmo_core.workspace import Workspace
 
-REPORT_SUFFIXES = (".md", ".mdx", ".markdown")
-# Below this many files a process pool costs more than it saves.
-PARALLEL_THRESHOLD = 16
-
-
-def expand_paths(arguments: Sequence[str]) -> list[Path]:
-    """Files, folders (searched for .md and .mdx) and globs, in a stable order without duplicates."""
-    found: dict[Path, None] = {}
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                if candidate.suffix.lower() in REPORT_SUFFIXES and candidate.is_file() and not _hidden(candidate, path):
-                    found[candidate] = None
-        elif path.is_file():
-            found[path] = None
-        elif any(ch in argument for ch in "*?["):
-            matches = sorted(Path(m) for m in glob.glob(argument, recursive=True))
-            files = [m for m in matches if m.is_file()]
-            if not files:
-                raise UsageError(f"no files match {argument!r}")
-            found.update(dict.fromkeys(files))
-        else:
-            raise UsageError(f"no such file or folder: {argument}")
-    return list(found)
-
-
-def _hidden(candidate: Path, root: Path) -> bool:
-    return any(part.startswith(".") or part == "node_modules" for part in candidate.relative_to(root).parts[:-1])
-
-
-_WORKER: Workspace | None = None
-
-
-def _init_worker(benchmark_paths: tuple[Path, ...], severity: dict[str, str]) -> None:
-    global _WORKER
-    _WORKER = Workspace(benchmark_paths=benchmark_paths, severity=severity)
-
-
-def _check_one(
-    path: Path, pack: str | None, max_file_size_mb: float = DEFAULT_MAX_FILE_MB, workspace: Workspace | None = None
-) -> tuple[ReportResult | None, list[Problem], str | None]:
-    active = workspace or _WORKER
-    assert active is not None
-    try:
-        text = read_report(path, max_file_size_mb, "--max-file-size-mb")  # a BOM dropped, as editors do
-    except ReportTooLarge as exc:
-        return None, [], str(exc)
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [], f"{path}: cannot read: {exc}"
-    result, problems = active.check_text(text, path, pack)
-    return result, problems, None
-
-
-def _run_checks(
-    paths: list[Path], args: argparse.Namespace
-) -> Iterator[tuple[Path, ReportResult | None, list[Problem], str | None]]:
-    benchmark_paths = tuple(Path(p).resolve() for p in args.benchmarks)
-    jobs = args.jobs or os.cpu_count() or 1
-    if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(benchmark_paths, {})) as pool:
-            chunk = max(1, len(paths) // (jobs * 8))
-            sizes = [args.max_file_size_mb] * len(paths)
-            for path, outcome in zip(
-                paths, pool.map(_check_one, paths, [args.pack] * len(paths), sizes, chunksize=chunk), strict=True
-            ):
-                yield (path, *outcome)
-        return
-    workspace = Workspace(benchmark_paths=benchmark_paths)
-    for path in paths:
-        yield (path, *_check_one(path, args.pack, args.max_file_size_mb, workspace))
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 def command_check(args: argparse.Namespace) -> int:
     try:
-        paths = expand_paths(args.paths)
+        paths = paths_to_check(args)  # files, folders and globs, or "-" (standard input)
     except UsageError as exc:
         print(f"aicmo: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -118,45 +46,49 @@ def command_check(args: argparse.Namespace) -> int:
         if args.pack not in known:
             print(f"aicmo: unknown pack {args.pack!r}; known packs: {', '.join(sorted(known))}", file=sys.stderr)
             return EXIT_USAGE
+    checks = stdin_checks(paths, args) if args.paths == [STDIN] else check_reports(paths, args)
+    fixer = None
+    if args.fix or args.diff:
+        from aicmo_core.cli import check_fix  # noqa: PLC0415 (lazy on purpose: a plain check needs none of it)
+
+        if args.diff:
+            return check_fix.command_diff(checks, args)
+        if args.paths == [STDIN]:  # the fixed text on standard output, what remains on standard error
+            return check_fix.command_fix_stdin(checks, args)
+        fixer = check_fix.Fixer(args)
+        checks = fixer.fixed(checks)
     results: list[tuple[str, ReportResult]] = []
     problems: dict[str, Problem] = {}
-    read_errors: list[str] = []
-    progress = (
-        progress_bar("checking", len(paths), time_remaining=True) if args.format == "text" and len(paths) > 1 else None
-    )
+    read_errors: list[RunProblem] = []
+    text = args.output_format == "text"
+    progress = progress_bar("checking", len(paths), time_remaining=True) if text and len(paths) > 1 else None
     task = progress.add_task("check", total=len(paths)) if progress else None
     if progress:
         progress.start()
     try:
-        for path, result, file_problems, read_error in _run_checks(paths, args):
+        for path, result, file_problems, read_error in checks:
             for problem in file_problems:
                 problems.setdefault(str(problem), problem)
             if read_error:
-                read_errors.append(read_error)
+                read_errors.append(RunProblem.unreadable(path, read_error))
             elif result is not None:
-                display = _display_path(path)
+                display = display_path(path, Path.cwd())
                 results.append((display, result))
-                if args.format == "text":
+                if text:  # as each file is done; the other formats print everything at the end
                     _print_findings(display, result, args.quiet, progress)
             if progress and task is not None:
                 progress.advance(task)
     finally:
         if progress:
             progress.stop()
-    for message in read_errors:
-        print(f"aicmo: {message}", file=sys.stderr)
-    for problem in problems.values():
-        print(f"aicmo: configuration error: {problem}", file=sys.stderr)
-    if args.format == "json":
-        json.dump(results_json(results), sys.stdout, indent=2, ensure_ascii=False)
-        print()
-    elif args.format == "sarif":
-        json.dump(results_sarif(results), sys.stdout, indent=2, ensure_ascii=False)
-        print()
-    elif not args.quiet:
-        print(summary_line([r for _, r in results]))
+    run_problems = [*read_errors, *map(RunProblem.configuration, problems.values())]
+    output, messages = render(args.output_format, CheckRun(results, run_problems, Path.cwd(), args.quiet))
+    sys.stderr.write(messages)
+    sys.stdout.write(output)
     if problems or read_errors:
         return EXIT_USAGE
+    if fixer is not None and fixer.not_written:
+        return EXIT_NOT_WRITTEN
     errors = sum(r.errors for _, r in results)
     warnings = sum(r.warnings for _, r in results)
     if errors or (args.warnings_as_errors and warnings):
@@ -164,19 +96,8 @@ def command_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _display_path(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _print_findings(display: str, result: ReportResult, quiet: bool, progress: Progress | None) -> None:
-    lines = [
-        finding_line(display, finding)
-        for finding in result.findings
-        if not (quiet and finding.severity is Severity.INFO)
-    ]
+    lines = finding_lines(display, result, quiet)
     if lines:
         text = "\n".join(lines)
         if progress is not None and sys.stdout.isatty():  # above the bar, on the same terminal
@@ -199,10 +120,25 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--pack",
         help="pack for files whose front matter and aicmo.toml name none ('auto': detect it from the headings)",
     )
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument(
+        "--output-format",
+        "--format",
+        dest="output_format",
+        choices=tuple(FORMATS),
+        default="text",
+        help="text (the default), json, sarif, or github (workflow commands for GitHub Actions annotations)",
+    )
     check.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--quiet", "-q", action="store_true", help="hide info findings and the summary")
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     check.add_argument("--benchmarks", action="append", default=[], metavar="DIR", help="extra benchmark folder")
     add_max_file_size_option(check)
+    add_path_options(check)
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the fixes that need no model (missing sub-headings and sections, forbidden phrases), "
+        "then report what remains",
+    )
+    check.add_argument("--diff", action="store_true", help="print what --fix would change, write nothing")
     check.set_defaults(handler=command_check)

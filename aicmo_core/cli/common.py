@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+from typing import TYPE_CHECKING
 
 from aicmo_core.report_size import DEFAULT_MAX_FILE_MB
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 # ``fix`` and ``new``: the sections were written, the file was not (it changed meanwhile, or writing failed).
@@ -26,6 +27,17 @@ def progress_bar(description: str, total: int, *, time_remaining: bool = False) 
     or nothing to count)."""
     if not sys.stderr.isatty() or os.environ.get("CI") or total < 1:
         return None
+    # rich only now: a command whose output nobody watches (CI, a pipe) never imports it.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     columns: list[ProgressColumn] = [TextColumn(description), BarColumn(), MofNCompleteColumn()]
     if time_remaining:
         columns.append(TimeRemainingColumn())

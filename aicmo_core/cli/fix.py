@@ -9,7 +9,6 @@ re-read before the write, symlinks, hard links and permissions kept."""
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +29,7 @@ from aicmo_core.cli.report_file import (
     locked,
     read_report,
     refuse_read_only,
+    unified_diff,
     write_report,
 )
 from aicmo_core.cli.writing import add_generation_options, generation_config, report, run_with_progress
@@ -95,11 +95,7 @@ def _fix(args: argparse.Namespace, report_file: ReportFile) -> int:
     new_text = apply_edits(text, _edits(result, tasks, outcomes))
     if args.dry_run:
         passed = report(result.pack.key, tasks, outcomes, lambda outcome: None)
-        sys.stdout.writelines(
-            difflib.unified_diff(
-                text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-            )
-        )
+        sys.stdout.write(unified_diff(path, text, new_text))
         return EXIT_OK if passed else EXIT_FINDINGS
     document, failure = _write(report_file, new_text)
     passed = report(result.pack.key, tasks, outcomes, document)

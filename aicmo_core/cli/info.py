@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sqlite3
 import sys
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from aicmo_core.cli.check import options_here
 from aicmo_core.cli.common import EXIT_OK, EXIT_USAGE
-from aicmo_core.decisions import DecisionLog, default_path, stats_text
 from aicmo_core.rules import RULES, find_rule
 
 
@@ -61,6 +59,11 @@ def since_date(text: str) -> date:
 
 
 def command_stats(args: argparse.Namespace) -> int:
+    # The decision log (sqlite3, its models) only for ``stats``: ``packs`` and ``explain`` need none.
+    import sqlite3  # noqa: PLC0415
+
+    from aicmo_core.decisions import DecisionLog, default_path, stats_text  # noqa: PLC0415
+
     path = Path(args.db) if args.db else default_path()
     if args.db and not path.is_file():
         print(f"aicmo: no decision log at {args.db}", file=sys.stderr)

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 import sys
@@ -58,8 +59,16 @@ class ReportFile:
         return _decode(self.data)
 
     def encode(self, text: str) -> bytes:
-        """``text`` as this file stores it: UTF-8, with the byte order mark it started with."""
-        return (BOM if self.data.startswith(BOM) else b"") + text.encode("utf-8")
+        """``text`` (lines ending in ``\n``) as this file stores it: UTF-8, with the byte order mark it
+        started with and its own line endings."""
+        return (BOM if self.data.startswith(BOM) else b"") + text.replace("\n", self.newline).encode("utf-8")
+
+    @property
+    def newline(self) -> str:
+        """``\r\n`` when the file's first line ends so, else ``\n``: ``text`` reads every line ending
+        as ``\n``, and a caller that keeps the file's own writes with this one."""
+        first = self.data.find(b"\n")
+        return "\r\n" if first > 0 and self.data[first - 1 : first] == b"\r" else "\n"
 
 
 def _decode(data: bytes) -> str:
@@ -126,12 +135,23 @@ def _report(path: Path, target: Path, fd: int, max_file_size_mb: float) -> Repor
     return report
 
 
-def refuse_read_only(path: Path, target: Path) -> None:
+def refuse_read_only(path: Path, target: Path, preview: str = "--dry-run") -> None:
     """``ReportFileError`` when the file may not be written: no write permission bit (root too, who
-    could write it anyway), or no permission for this user."""
+    could write it anyway), or no permission for this user. The message names the command's
+    ``preview`` option, which shows the change without writing it."""
     mode = target.stat().st_mode
     if not mode & 0o222 or not os.access(target, os.W_OK):
-        raise ReportFileError(f"{path} is read-only; make it writable to change it (or use --dry-run)")
+        raise ReportFileError(f"{path} is read-only; make it writable to change it (or use {preview})")
+
+
+def unified_diff(path: Path, old: str, new: str) -> str:
+    """The change from ``old`` to ``new`` text of the report at ``path`` as a unified diff with
+    ``a/PATH`` and ``b/PATH`` headers, a last line without a line break marked as git marks it, so
+    that ``git apply`` and ``patch -p1`` take it; empty when nothing changes."""
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path.as_posix()}", f"b/{path.as_posix()}"
+    )
+    return "".join(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines)
 
 
 def _try_lock(fd: int, *, wait: bool) -> bool:

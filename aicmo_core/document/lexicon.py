@@ -16,9 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
-
 from aicmo_core.benchmarks.vocabulary import Vocabulary, builtin_vocabulary
+from aicmo_core.document.stemming import snowball_stem
 
 CACHE_ENTRIES = 65536  # headings remembered per lexicon and matcher (a long report has thousands)
 GENERIC_WEIGHT = 0.25
@@ -112,8 +111,6 @@ GENERIC_WORDS = frozenset(
     ]
 )
 
-_STEMMER = snowballstemmer.stemmer("english")
-
 
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
@@ -122,7 +119,7 @@ def stem(word: str) -> str:
         return word
     if len(word) in (4, 5) and word.endswith("s") and word[:-1] in ("kpi", "okr", "kol", "cta", "usp", "sku"):
         word = word[:-1]
-    return str(_STEMMER.stemWord(word))
+    return snowball_stem(word)
 
 
 GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_WORDS)

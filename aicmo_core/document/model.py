@@ -15,8 +15,9 @@ from functools import cached_property
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.document.alignment import HeadingInput, align_headings, anchor_matches
 from aicmo_core.document.blocks import Block, ChunkInfo, Heading, Table, analyze_chunk
+from aicmo_core.document.front_matter import FrontMatter, load_yaml
 from aicmo_core.document.matching import HeadingMatch, clear_matchers, matcher_for
-from aicmo_core.document.preprocess import Directive, FrontMatter, Preprocessed, load_yaml, preprocess
+from aicmo_core.document.preprocess import Directive, Preprocessed, preprocess
 from aicmo_core.document.text import line_key, normalize_heading, strip_heading_markup
 from aicmo_core.spans import LineIndex, Span
 

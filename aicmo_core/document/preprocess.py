@@ -22,16 +22,12 @@ parses on its own and its result can be cached by its text.
 
 from __future__ import annotations
 
-import copy
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import itemgetter
-from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from aicmo_core.document.front_matter import FrontMatter, parse_front_matter
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _ATX_RE = re.compile(r"^#{1,6}(?:[ \t]|$)")
@@ -66,14 +62,6 @@ class Directive:
     end_col: int
 
 
-@dataclass(frozen=True, slots=True)
-class FrontMatter:
-    data: dict[str, Any]
-    end_line: int  # first line after the closing fence
-    error: str | None = None
-    error_line: int | None = None
-
-
 @dataclass(slots=True)
 class Preprocessed:
     masked: str
@@ -94,38 +82,6 @@ def _inside(ranges: list[tuple[int, int]], line: int) -> bool:
 
 def _blank(text: str) -> str:
     return re.sub(r"[^\n\r]", " ", text)
-
-
-@lru_cache(maxsize=64)
-def load_yaml(body: str) -> tuple[Any, str | None, int]:
-    """Front matter as data, or the YAML problem and its 1-based line. Cached: the front matter
-    rarely changes between two checks of a report, and ruamel's pure-Python loader costs about a
-    millisecond, a tenth of checking a 10 KB report."""
-    try:
-        return YAML(typ="safe", pure=True).load(body), None, 0
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, getattr(exc, "problem", None) or "invalid YAML", (mark.line + 1) if mark is not None else 1
-
-
-def parse_front_matter(lines: list[str]) -> FrontMatter | None:
-    if not lines or lines[0].rstrip() != "---":
-        return None
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            body = "\n".join(lines[1:index])
-            data: Any = {}
-            if body.strip():
-                loaded, problem, line = load_yaml(body)
-                if problem is not None:
-                    return FrontMatter({}, index + 1, f"front matter is not valid YAML: {problem}", line)
-                data = copy.deepcopy(loaded)  # callers own their data; the cached copy stays intact
-            if data is None:
-                data = {}
-            if not isinstance(data, dict):
-                return FrontMatter({}, index + 1, "front matter must be a mapping (key: value pairs)", 1)
-            return FrontMatter(data, index + 1)
-    return None  # an unclosed "---" is a thematic break, not front matter
 
 
 def _directive(comment: str, line: int, end_line: int, start_col: int, end_col: int) -> Directive | None:

@@ -1,12 +1,18 @@
-"""The JSON output of ``aicmo check --format json`` (version 1, documented in docs/cli.md)."""
+"""The JSON output of ``aicmo check --output-format json`` (version 1, documented in docs/cli.md).
+
+Version 1 only grows: keys are added (``problems``), never renamed or removed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from pathlib import Path
 from typing import Any
 
 from aicmo_core.check import ReportResult
 from aicmo_core.findings import Finding
+from aicmo_core.formatters.run import CheckRun, RunProblem, display_path
+from aicmo_core.formatters.text import problem_lines
 
 JSON_VERSION = 1
 
@@ -61,13 +67,30 @@ def report_json(path: str, result: ReportResult) -> dict[str, Any]:
     }
 
 
-def results_json(items: Sequence[tuple[str, ReportResult]]) -> dict[str, Any]:
+def problem_json(problem: RunProblem, root: Path) -> dict[str, Any]:
+    return {
+        "kind": problem.kind,
+        "path": display_path(problem.path, root),
+        "line": problem.line,
+        "column": problem.column,
+        "message": problem.message,
+    }
+
+
+def results_json(run: CheckRun) -> dict[str, Any]:
+    items = run.results
     return {
         "version": JSON_VERSION,
         "files": [report_json(path, result) for path, result in items],
+        "problems": [problem_json(problem, run.root) for problem in run.problems],
         "summary": {
             "files": len(items),
             "errors": sum(result.errors for _, result in items),
             "warnings": sum(result.warnings for _, result in items),
         },
     }
+
+
+def render_json(run: CheckRun) -> tuple[str, str]:
+    """The JSON document on standard output; the problems also on standard error, as text says them."""
+    return json.dumps(results_json(run), indent=2, ensure_ascii=False) + "\n", problem_lines(run)

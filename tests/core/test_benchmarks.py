@@ -66,8 +66,11 @@ def as_reference(pack: Pack, section_id: str) -> dict[str, Any]:
     """A built-in section's thresholds written the way the reference JSON writes them."""
     section = pack.section(section_id)
     assert section is not None, f"{pack.key} has no section {section_id}"
-    data = section.model_dump(mode="json", include=set(THRESHOLD_FIELDS))
-    return {name: list(value) if isinstance(value, tuple) else value for name, value in data.items()}
+    data = {name: getattr(section, name) for name in THRESHOLD_FIELDS}
+    return {
+        name: list(value) if isinstance(value, tuple) else getattr(value, "value", value)
+        for name, value in data.items()
+    }
 
 
 # --- built-in packs -------------------------------------------------------------------------------

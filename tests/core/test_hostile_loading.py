@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from aicmo_core.benchmarks import loader
+from aicmo_core.benchmarks.file_models import PackFile
 from aicmo_core.benchmarks.loader import load_pack_file, load_packs
-from aicmo_core.benchmarks.models import PackFile
 from aicmo_core.benchmarks.yaml_data import MAX_VALUES, parse_benchmark_yaml
 from aicmo_core.config import load_config
 from aicmo_core.errors import BenchmarkError, ConfigError

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,16 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aicmo_core.benchmarks import patterns
+from aicmo_core.benchmarks.file_models import SectionOverride
 from aicmo_core.benchmarks.loader import load_packs
-from aicmo_core.benchmarks.models import SectionOverride
+from aicmo_core.benchmarks.pattern_refusal import MAX_COPIES, pattern_problem, refusal
 from aicmo_core.benchmarks.patterns import (
-    MAX_COPIES,
     SECTION_BUDGET_S,
     Budget,
     PatternTimeout,
     compiled,
-    pattern_problem,
-    refusal,
     report_budget,
 )
 from aicmo_core.check import CheckOptions, SectionCache, check_text
@@ -320,7 +319,7 @@ def slow_section_request(mode: Mode, **more: object) -> GenerationRequest:
     """A request for a built-in section whose pack forbids the slow pattern, with a brand that holds
     the text it is slow on (so the writer's own filter meets it too)."""
     pack = load_packs(()).packs["quick_social_basic"]
-    section = pack.sections[0].model_copy(update={"forbidden_regex": (SLOW,)})
+    section = replace(pack.sections[0], forbidden_regex=(SLOW,))
     brief = Brief({"brand": SLOW_LINE, "industry": "skincare", "goal": "more repeat buyers"})
     return GenerationRequest(pack, section, mode, brief, **more)  # type: ignore[arg-type]
 

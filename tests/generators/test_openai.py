@@ -439,7 +439,7 @@ def _words(prefix: str, count: int) -> str:
 
 
 LONG = make_request(
-    section=SECTION.model_copy(update={"example": ""}),  # the example's place in the cuts is tested below
+    section=replace(SECTION, example=""),  # the example's place in the cuts is tested below
     current_body=_words("cur", 600),
     before=Neighbour("executive_summary", "Executive Summary", _words("bef", 600)),
     after=Neighbour("messaging_framework", "Messaging Framework", _words("aft", 600)),
@@ -501,9 +501,9 @@ def test_the_prompt_shows_an_example_of_the_section_and_says_none_of_its_facts_b
         "Match its density and specificity, not its words: none of its names, numbers or facts belong in this"
         f" report.\n<example>\n{shipped}\n</example>\n\n## Brief\n"
     ) in user
-    own = build_prompt(make_request(section=SECTION.model_copy(update={"example": OWN_EXAMPLE}))).user
+    own = build_prompt(make_request(section=replace(SECTION, example=OWN_EXAMPLE))).user
     assert f"<example>\n{OWN_EXAMPLE}\n</example>" in own and shipped not in own
-    none = build_prompt(make_request(section=SECTION.model_copy(update={"example": ""}))).user
+    none = build_prompt(make_request(section=replace(SECTION, example=""))).user
     assert "<example>" not in none
 
 

@@ -217,3 +217,23 @@ async def test_pulling_client_is_asked_to_pull_again_after_a_settings_change(
     report = await pull_client.text_document_diagnostic_async(doc)
     assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
     assert [d.code for d in report.items] == [code for code in FAILING_CODES if code != "AIC142"]
+
+
+async def test_tool_aicmo_in_pyproject_toml_is_the_nearest_settings(client: LanguageClient, workspace: Path) -> None:
+    rec = recorder(client)
+    site = workspace / "site"
+    site.mkdir()
+    pyproject = site / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "site"\n\n[tool.aicmo.packs]\n"drafts/*.md" = "quick_social_basic"\n')
+    draft = site / "drafts" / "week1.md"
+    draft.parent.mkdir()
+    draft.write_text("## Hashtag Strategy\n\n#glow #cleanbeauty\n", encoding="utf-8")
+    uri = open_document(client, draft)
+    assert "AIC001" in [d.code for d in await rec.diagnostics_for(uri, 1)]
+    assert (await rec.status_for(uri, 1))["pack"] == "quick_social_basic"
+
+    # Without the table the pyproject.toml is no settings file: the workspace's aicmo.toml maps nothing here.
+    pyproject.write_text('[project]\nname = "site"\n')
+    files_changed(client, pyproject)
+    await rec.until(lambda: len(rec.published(uri)) == 2)
+    assert list(rec.published(uri)[-1].diagnostics) == []

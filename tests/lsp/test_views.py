@@ -82,6 +82,22 @@ async def test_workspace_pull_with_the_setting_reports_every_report(
     ]
 
 
+async def test_the_workspace_pull_leaves_out_what_aicmo_check_leaves_out(
+    pull_client: LanguageClient, workspace: Path
+) -> None:
+    failing = (workspace / "failing.md").read_text(encoding="utf-8")
+    for ignored in ("drafts/old.md", "node_modules/pkg/readme.md", ".notes/todo.md"):
+        (workspace / ignored).parent.mkdir(parents=True)
+        (workspace / ignored).write_text(failing, encoding="utf-8")
+    (workspace / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    workspace_diagnostics(pull_client, True)
+    assert await workspace_pull(pull_client) == [
+        ("failing.md", None, FAILING_CODES),
+        ("passing.md", None, []),
+        ("report.mdx", None, ["AIC005"]),
+    ]
+
+
 async def test_closing_a_report_clears_it_in_the_next_workspace_pull(
     pull_client: LanguageClient, workspace: Path
 ) -> None:

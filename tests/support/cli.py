@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-CI_ENV: MappingProxyType[str, str] = MappingProxyType({"PATH": "/usr/bin:/bin", "CI": "true"})
+# One pack cache for every test run (its entries are keyed by the files' contents, so tests share
+# it safely), not the developer's own; tests of the cache itself set AICMO_CACHE_DIR.
+TEST_PACK_CACHE = Path(tempfile.gettempdir()) / "aicmo-tests-pack-cache"
+CI_ENV: MappingProxyType[str, str] = MappingProxyType(
+    {"PATH": "/usr/bin:/bin", "CI": "true", "AICMO_CACHE_DIR": str(TEST_PACK_CACHE)}
+)
 TIMEOUT = 120.0  # seconds: a run that hangs fails with ``subprocess.TimeoutExpired`` instead of hanging the tests
 
 

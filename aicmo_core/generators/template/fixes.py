@@ -15,7 +15,8 @@ from functools import partial
 import regex
 
 from aicmo_core.benchmarks.models import SectionFormat
-from aicmo_core.benchmarks.patterns import Budget, PatternTimeout, pattern_problem
+from aicmo_core.benchmarks.pattern_refusal import pattern_problem
+from aicmo_core.benchmarks.patterns import Budget, PatternTimeout
 from aicmo_core.document.model import BOLD_LABEL_RE
 from aicmo_core.document.text import count_words, line_key, normalize_heading, phrase_pattern, sentence_bounds
 from aicmo_core.generators.base import Failure

@@ -10,7 +10,7 @@ from aicmo_lsp.app import AicmoLanguageServer
 
 log = logging.getLogger(__name__)
 
-WATCHED_GLOBS = ("**/aicmo.toml", "**/*.yaml", "**/*.yml", "**/*.json")
+WATCHED_GLOBS = ("**/aicmo.toml", "**/pyproject.toml", "**/*.yaml", "**/*.yml", "**/*.json")
 
 
 def register(server: AicmoLanguageServer) -> None:

@@ -149,14 +149,12 @@ def _read_and_check(
 
 
 def _workspace_reports(roots: list[Path]) -> list[Path]:
+    """The reports of the workspace folders, as ``aicmo check FOLDER`` finds them (``.gitignore`` and
+    ``exclude`` respected)."""
+    from aicmo_core.path_filter import PathFilter  # noqa: PLC0415 - pathspec only when the workspace is checked
+
     found: dict[Path, None] = {}  # a folder inside another is walked twice
     for root in roots:
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(root).parts
-            if any(part.startswith(".") or part == "node_modules" for part in relative):
-                continue
-            if path.suffix.lower() in REPORT_SUFFIXES and path.is_file():
-                found[path] = None
+        if root.is_dir():
+            found.update(dict.fromkeys(PathFilter(REPORT_SUFFIXES, (), respect_gitignore=True, cwd=root).walk(root)))
     return list(found)
