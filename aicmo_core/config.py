@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from aicmo_core.benchmarks.pack_cache import this_process
@@ -21,11 +22,6 @@ from aicmo_core.input_files import InputFileError, read_input_file
 
 if TYPE_CHECKING:
     from aicmo_core.config_file import SeverityName
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 CONFIG_NAME = "aicmo.toml"
 PYPROJECT_NAME = "pyproject.toml"
@@ -124,9 +120,20 @@ def _validated_fields(path: Path, text: str, table: str | None) -> dict[str, Any
     return validated.model_dump()
 
 
+def _toml() -> ModuleType:
+    """``tomllib`` (``tomli`` before Python 3.11), imported when a settings file is read: 5 ms of
+    start-up that a folder without one does not pay."""
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # noqa: PLC0415
+    return tomllib
+
+
 def _parse_toml(path: Path, text: str) -> dict[str, object]:
+    tomllib = _toml()
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text)  # type: ignore[no-any-return]
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise ConfigError([Problem(path, "invalid TOML: values nested too deeply")]) from None
     except tomllib.TOMLDecodeError as exc:
@@ -179,6 +186,9 @@ def has_aicmo_table(pyproject: Path) -> bool:
         text = read_input_file(pyproject, within=[pyproject.parent.resolve()])
     except InputFileError:
         return False
+    if "aicmo" not in text:  # most pyproject.toml files: no TOML parse at all
+        return False
+    tomllib = _toml()
     try:
         data = tomllib.loads(text)
     except (RecursionError, tomllib.TOMLDecodeError):

@@ -96,6 +96,18 @@ class FolderLoad:
     cacheable: bool = True  # False after an error of aicmo's own: load again next time
 
 
+def user_cache_folder() -> Path:
+    """``platformdirs.user_cache_dir("aicmo")``. On Linux the same answer (``$XDG_CACHE_HOME/aicmo``,
+    else ``~/.cache/aicmo``) is worked out here: importing platformdirs there also imports
+    ``tempfile``, ``random`` and ``shutil``'s compressors, 7 ms of every command's start-up."""
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(base or os.path.expanduser("~/.cache")) / "aicmo"
+    from platformdirs import user_cache_dir  # noqa: PLC0415
+
+    return Path(user_cache_dir("aicmo", appauthor=False))
+
+
 class PackCache:
     """Entries of loaded benchmark folders in one cache folder (see the module's description)."""
 
@@ -112,9 +124,7 @@ class PackCache:
         if chosen:
             return cls(Path(chosen))
         try:
-            from platformdirs import user_cache_dir  # noqa: PLC0415 (not when the environment says)
-
-            return cls(Path(user_cache_dir("aicmo", appauthor=False)))
+            return cls(user_cache_folder())
         except Exception:  # no home folder to put it in: no cache
             return None
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import pickle
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -36,6 +35,7 @@ from aicmo_core.errors import Problem
 from aicmo_core.report_size import ReportTooLarge, read_report
 from aicmo_core.workspace import Workspace
 
+# One report's check as ``aicmo check`` reports it: path, result, configuration problems, read error.
 CheckOutcome = tuple[Path, ReportResult | None, list[Problem], str | None]
 Checked = tuple[ReportResult | None, list[Problem], str | None]
 
@@ -143,6 +143,8 @@ def _check_in_worker(job: tuple[Path, str | None, float]) -> tuple[bytes | None,
     result, problems, read_error = check_file(path, pack, max_file_size_mb, _WORKSPACE[0])
     if result is None:
         return None, problems, read_error
+    import pickle  # noqa: PLC0415 (workers only: 5 ms of start-up a check in one process does not pay)
+
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.persistent_id = _shared_id  # type: ignore[method-assign]
@@ -159,6 +161,8 @@ def _received(sent: bytes | None) -> ReportResult | None:
     """A worker's result, its references to this process's packs resolved."""
     if sent is None:
         return None
+    import pickle  # noqa: PLC0415
+
     unpickler = pickle.Unpickler(io.BytesIO(sent))
     unpickler.persistent_load = _SHARED.__getitem__  # type: ignore[method-assign]
     result: ReportResult = unpickler.load()

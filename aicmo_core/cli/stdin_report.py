@@ -14,12 +14,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from aicmo_core.check import ReportResult
-from aicmo_core.errors import Problem
+from aicmo_core.cli.parallel import CheckOutcome
 from aicmo_core.report_size import ReportTooLarge, read_report_stream
 from aicmo_core.workspace import Workspace
-
-CheckOutcome = tuple[Path, ReportResult | None, list[Problem], str | None]
 
 
 def stdin_checks(paths: list[Path], args: argparse.Namespace) -> Iterator[CheckOutcome]:

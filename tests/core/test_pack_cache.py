@@ -11,12 +11,13 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from platformdirs import user_cache_dir
 
 from aicmo_core.benchmarks import loader, pack_cache, pack_reader
 from aicmo_core.benchmarks.file_models import SectionDefinition, to_benchmark
 from aicmo_core.benchmarks.loader import PackSet, load_packs
 from aicmo_core.benchmarks.models import SECTION_FIELDS, SectionBenchmark
-from aicmo_core.benchmarks.pack_cache import PackCache
+from aicmo_core.benchmarks.pack_cache import PackCache, user_cache_folder
 from aicmo_core.benchmarks.vocabulary import builtin_vocabulary
 from aicmo_core.config import AicmoConfig
 from aicmo_core.config_file import AicmoConfigFile
@@ -223,3 +224,15 @@ def test_loading_without_a_cache_never_writes_one(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(loader, "this_process", lambda: None)
     load_packs([team_folder(tmp_path)])
     assert not list(tmp_path.rglob("*.marshal"))
+
+
+@pytest.mark.parametrize("xdg", [None, "", "  ", "/srv/cache"])
+def test_the_cache_folder_is_the_one_platformdirs_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, xdg: str | None
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert user_cache_folder() == Path(user_cache_dir("aicmo", appauthor=False))
