@@ -40,6 +40,12 @@ _COMMENTS_RE = re.compile(r"\A\s*(?:(?:<!--.*?-->|\{\s*/\*.*?\*/\s*\})\s*)+\Z", 
 _COMMENT_RE = re.compile(r"<!--.*?-->|\{\s*/\*.*?\*/\s*\}", re.DOTALL)
 
 
+# Text before a phrase that opens a sentence: nothing, a heading's or a list item's marker, a quote's
+# ``>``, a bold label, or the end of the sentence before.
+_SENTENCE_START_RE = re.compile(r"(?:^\s*(?:#{1,6}\s+|>\s*|(?:[-*+]|\d+[.)])\s+)*(?:\*\*[^*]+\*\*:?\s*)?|[.!?]\s+)$")
+_OPENING_LEFTOVERS = " ,;:-–—.!?"
+
+
 def without_layout(text: str) -> str:
     """``text`` with its thematic-break lines emptied and its comments blanked: the writer's prose
     and markup, without what only lays the report out."""
@@ -224,13 +230,9 @@ def quick_fixes(result: ReportResult) -> list[QuickFix]:
                 fixes.append(QuickFix(f"Insert missing sub-heading '{heading}'", (insert,), finding, section.id))
         elif finding.rule in ("forbidden_substrings", "forbidden_regex"):
             found = str(finding.data.get("found", ""))
+            removal, reads = remove_span(result.doc.index, finding.span)
             fixes.append(
-                QuickFix(
-                    f"Remove forbidden phrase '{found}'",
-                    (_remove_span(result.doc.index, finding.span),),
-                    finding,
-                    finding.section,
-                )
+                QuickFix(f"Remove forbidden phrase '{found}'", (removal,), finding, finding.section, in_fix_all=reads)
             )
         elif finding.rule == "missing_section":
             label = str(finding.data.get("label", ""))
@@ -388,18 +390,35 @@ def _insert_section(result: ReportResult, finding: Finding) -> TextEdit:
     return TextEdit(Span(end, end), f"{prefix}{marker} {label}\n")
 
 
-def _remove_span(index: LineIndex, span: Span) -> TextEdit:
-    """Remove a phrase and one space beside it, so no double space is left."""
-    if span.start.line != span.end.line:
-        return TextEdit(span, " ")  # a phrase broken over two lines: keep the words around it apart
+def remove_span(index: LineIndex, span: Span) -> tuple[TextEdit, bool]:
+    """The edit that removes a phrase so that the sentence still reads, and whether it surely does.
+
+    No double space and no space before a comma are left; where the phrase opened the sentence, the
+    punctuation after it goes and the next word gets its capital ("In today's digital age, a small
+    brand ..." -> "A small brand ..."); a phrase set off by commas goes with one of them ("We see,
+    honestly, growth." -> "We see, growth."). Those two cases surely read; a phrase inside a clause
+    may have been a part the sentence needs ("it is a huge opportunity for" -> "it is a for"), so
+    that removal is offered to the writer but never made by "fix all"."""
+    if span.start.line != span.end.line:  # a phrase broken over two lines: keep the words around it apart
+        return TextEdit(span, " "), False
     line = index.line_text(span.start.line)
     line_start = index.line_starts[span.start.line]
     start, end = index.offset(span.start) - line_start, index.offset(span.end) - line_start
-    if end < len(line) and line[end] == " ":
+    before = line[:start].rstrip()
+    if _SENTENCE_START_RE.search(line[:start]):
+        end = len(line) - len(line[end:].lstrip(_OPENING_LEFTOVERS))
+        if not line[end:].strip() and not before.lstrip("#> -*+").strip():
+            return TextEdit(index.line_span(span.start.line, start, end), ""), False  # nothing would be left
+        if line[end : end + 1].islower():
+            return TextEdit(index.line_span(span.start.line, start, end + 1), line[end].upper()), True
+        return TextEdit(index.line_span(span.start.line, start, end), ""), True
+    if line[end : end + 1] in (",", ";", ".", "!", "?") and before.endswith((",", ";")):
+        return TextEdit(index.line_span(span.start.line, len(before) - 1, end), ""), True
+    if line[end : end + 1] == " " and (start == 0 or line[start - 1] == " "):
         end += 1
     elif start > 0 and line[start - 1] == " ":
         start -= 1
-    return TextEdit(index.line_span(span.start.line, start, end), "")
+    return TextEdit(index.line_span(span.start.line, start, end), ""), False
 
 
 # ---------------------------------------------------------------------------- naming the pack

@@ -200,7 +200,9 @@ def test_an_edit_made_while_the_fix_waits_for_the_file_is_fixed_too(project: Pat
             waiting = run.stderr.readline()
             assert waiting == f"aicmo: another aicmo is changing {SUB_HEADING}; waiting for it to finish\n"
             # The other run saves a forbidden phrase; the fix must start from that text, not the one it checked.
-            text = report.read_text(encoding="utf-8").replace("sells gentle", "sells world-class gentle")
+            text = report.read_text(encoding="utf-8").replace(
+                "Glow Botanicals sells", "In today's digital age, Glow Botanicals sells"
+            )
             report.write_text(text, encoding="utf-8")
         finally:
             fcntl.flock(held, fcntl.LOCK_UN)

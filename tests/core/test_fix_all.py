@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from aicmo_core.benchmarks.loader import load_packs
 from aicmo_core.check import CheckOptions, ReportResult, check_text
-from aicmo_core.rewrite import FIXABLE_RULES, fix_all, fix_all_fixes, fix_all_passes, may_fix
+from aicmo_core.edits import apply_edits
+from aicmo_core.rewrite import FIXABLE_RULES, fix_all, fix_all_fixes, fix_all_passes, may_fix, remove_span
+from aicmo_core.spans import LineIndex, Position, Span
 from aicmo_core.workspace import Workspace
 
 TESTS = Path(__file__).parent.parent
@@ -67,7 +71,7 @@ sections:
     label: "Overview"
     min_words: 1
     max_words: 80
-    required_headings: ["Lorem ipsum"]
+    required_headings: ["Lorem ipsum, goals"]
     forbidden_substrings: ["lorem ipsum"]
 """
 
@@ -130,3 +134,27 @@ def test_the_fixable_rules_are_those_fix_all_fixes() -> None:
         assert may_fix(result) == bool(rules), path
         fixed_rules |= rules
     assert fixed_rules == FIXABLE_RULES
+
+
+@pytest.mark.parametrize(
+    ("line", "phrase", "after", "reads"),
+    [
+        ("In today's digital age, a small brand sells.", "In today's digital age", "A small brand sells.", True),
+        ("In today's digital age, Glow sells.", "In today's digital age", "Glow sells.", True),
+        ("- In today's digital age, candles sell.", "In today's digital age", "- Candles sell.", True),
+        ("**Why:** in today's digital age, candles sell.", "in today's digital age", "**Why:** Candles sell.", True),
+        ("Sales rose. In today's digital age we grow.", "In today's digital age", "Sales rose. We grow.", True),
+        ("Huge opportunity. Sales rose.", "Huge opportunity", "Sales rose.", True),
+        ("We see, honestly, growth.", "honestly", "We see, growth.", True),
+        ("Grow fast, honestly.", "honestly", "Grow fast.", True),
+        # Inside a clause the phrase may be a part the sentence needs: offered, never in "fix all".
+        ("Glow makes world-class skincare.", "world-class", "Glow makes skincare.", False),
+        ("It is a huge opportunity for us.", "huge opportunity", "It is a for us.", False),
+        ("## In today's digital age", "In today's digital age", "## ", False),
+    ],
+)
+def test_a_removed_phrase_leaves_a_sentence_that_reads(line: str, phrase: str, after: str, reads: bool) -> None:
+    index = LineIndex(line + "\n")
+    start = line.index(phrase)
+    edit, surely_reads = remove_span(index, Span(Position(0, start), Position(0, start + len(phrase))))
+    assert (apply_edits(line + "\n", [edit]), surely_reads) == (after + "\n", reads)
