@@ -2,10 +2,13 @@
 //   1. `aicmo.server.path`: an `aicmo-lsp` executable, run as is;
 //   2. `aicmo.python.path`: that interpreter (and nothing else when it is set);
 //   3. the interpreter chosen in the Python extension, when it is installed;
-//   4. `python3`, then `python`, on PATH.
+//   4. per platform (see interpreterCandidates): Linux `python3`, `python`; macOS `python3`, Homebrew's,
+//      python.org's; Windows `py -3`, `python.exe`, `python3.exe`, python.org's install folders.
 // An interpreter that imports `aicmo_lsp` itself (the user's own install) runs `-m aicmo_lsp` as is;
 // any other Python >= 3.10 runs the server bundled in the VSIX, with PYTHONPATH set to
 // bundled/libs/pyX.Y plus bundled/libs/common (see scripts/bundle_python.py).
+// Every path is one argv entry and nothing goes through a shell (`shell: false`), so spaces and
+// non-ASCII characters in paths need no quoting on any platform.
 
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,12 +16,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Executable } from 'vscode-languageclient/node';
 import {
-  PROBE_SCRIPT,
+  commandLine,
   describeSource,
   formatVersion,
   interpreterCandidates,
+  launchPlatform,
   parseProbeOutput,
   planLaunch,
+  probeArgs,
+  resolveSettingPath,
+  serverArgs,
   serverEnvironment,
   type InterpreterCandidate,
   type InterpreterSource,
@@ -45,31 +52,22 @@ export interface NoServer {
   fromSetting: boolean;
 }
 
-function expandHome(value: string): string {
-  return value === '~' || value.startsWith('~/') ? path.join(process.env.HOME ?? '', value.slice(1)) : value;
-}
-
 /** A setting's path: `~` and `${workspaceFolder}` expanded, relative paths taken from the first workspace folder. */
-function resolveSettingPath(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed) {
-    return undefined;
-  }
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  let resolved = expandHome(trimmed.replace(/\$\{workspaceFolder\}/g, folder ?? ''));
-  // A bare command name (`python3`) is looked up on PATH; only paths with a separator are made absolute.
-  if (!path.isAbsolute(resolved) && resolved.includes('/') && folder !== undefined) {
-    resolved = path.join(folder, resolved);
-  }
-  return resolved;
+function settingPath(value: string | undefined): string | undefined {
+  return resolveSettingPath(value, {
+    platform: process.platform,
+    env: process.env,
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
 }
 
-function probe(command: string, cwd: string): Promise<ProbeResult | string> {
+function probe(candidate: InterpreterCandidate, cwd: string): Promise<ProbeResult | string> {
   return new Promise((resolve) => {
-    execFile(command, ['-c', PROBE_SCRIPT], { cwd, timeout: PROBE_TIMEOUT_MS, windowsHide: true }, (error, stdout, stderr) => {
+    const options = { cwd, timeout: PROBE_TIMEOUT_MS, windowsHide: true, shell: false };
+    execFile(candidate.command, probeArgs(candidate), options, (error, stdout, stderr) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        resolve(code === 'ENOENT' ? 'it was not found' : `it failed: ${(stderr || error.message).trim().split('\n').pop() ?? ''}`);
+        resolve(code === 'ENOENT' ? 'it was not found' : `it failed: ${(stderr || error.message).trim().split(/\r?\n/).pop() ?? ''}`);
         return;
       }
       resolve(parseProbeOutput(stdout) ?? `it printed something unexpected: ${stdout.trim().slice(0, 200)}`);
@@ -90,28 +88,39 @@ function listFolders(root: string): string[] {
 
 export async function findServer(context: vscode.ExtensionContext, log: (line: string) => void): Promise<FoundServer | NoServer> {
   const config = vscode.workspace.getConfiguration('aicmo');
-  const serverPath = resolveSettingPath(config.get<string>('server.path'));
+  const serverPath = settingPath(config.get<string>('server.path'));
   if (serverPath !== undefined) {
     if (path.isAbsolute(serverPath) && !fs.existsSync(serverPath)) {
       return { message: `aicmo cannot find the server set in aicmo.server.path: ${serverPath} does not exist.`, setting: 'aicmo.server.path', fromSetting: true };
     }
     return {
-      executable: { command: serverPath, args: [], options: { env: serverEnvironment(process.env, undefined) } },
+      executable: { command: serverPath, args: [], options: { env: serverEnvironment(process.env, undefined), shell: false } },
       description: `aicmo.server.path: ${serverPath}`,
       origin: 'server-path',
     };
   }
 
-  const settingPython = resolveSettingPath(config.get<string>('python.path'));
+  const settingPython = settingPath(config.get<string>('python.path'));
   const resource = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   const extensionPython = settingPython === undefined ? await pythonExtensionInterpreter(resource, log) : undefined;
-  const candidates: InterpreterCandidate[] = interpreterCandidates(settingPython, extensionPython);
+  const candidates: InterpreterCandidate[] = interpreterCandidates({
+    platform: launchPlatform(process.platform),
+    env: process.env,
+    setting: settingPython,
+    pythonExtensionInterpreter: extensionPython,
+  });
   const libsRoot = context.asAbsolutePath(path.join('bundled', 'libs'));
   const libsFolders = listFolders(libsRoot);
   const refusals: { candidate: InterpreterCandidate; reason: string }[] = [];
+  const tried: InterpreterCandidate[] = [];
 
   for (const candidate of candidates) {
-    const result = await probe(candidate.command, context.extensionPath);
+    // A well-known install location that is not there is not worth a process, nor a line in the log.
+    if (candidate.source === 'known-location' && !fs.existsSync(candidate.command)) {
+      continue;
+    }
+    tried.push(candidate);
+    const result = await probe(candidate, context.extensionPath);
     if (typeof result === 'string') {
       refusals.push({ candidate, reason: result });
       continue;
@@ -129,8 +138,8 @@ export async function findServer(context: vscode.ExtensionContext, log: (line: s
     return {
       executable: {
         command: candidate.command,
-        args: ['-m', 'aicmo_lsp'],
-        options: { env: serverEnvironment(process.env, plan.kind === 'bundled' ? plan.pythonPath : undefined) },
+        args: serverArgs(candidate),
+        options: { env: serverEnvironment(process.env, plan.kind === 'bundled' ? plan.pythonPath : undefined), shell: false },
       },
       description: `Python ${version} from ${describeSource(candidate)} with ${how}`,
       origin: candidate.source,
@@ -151,7 +160,7 @@ export async function findServer(context: vscode.ExtensionContext, log: (line: s
   return {
     message:
       'aicmo needs Python 3.10 or newer to run its language server and found none (tried ' +
-      candidates.map((c) => c.command).join(', ') +
+      tried.map(commandLine).join(', ') +
       '). Install Python, or set aicmo.python.path to an interpreter.',
     setting: 'aicmo.python.path',
     fromSetting: false,

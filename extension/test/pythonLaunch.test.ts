@@ -93,38 +93,41 @@ describe('planLaunch', () => {
   });
 });
 
-describe('interpreterCandidates', () => {
+describe('interpreterCandidates on Linux (unchanged order)', () => {
+  const linux = (setting?: string, pythonExtensionInterpreter?: string) =>
+    interpreterCandidates({ platform: 'linux', env: { PATH: '/usr/bin' }, setting, pythonExtensionInterpreter });
+
   test('the setting alone when it is set', () => {
-    assert.deepEqual(interpreterCandidates(' /opt/py/bin/python ', '/venv/bin/python', 'linux'), [
-      { command: '/opt/py/bin/python', source: 'setting' },
-    ]);
+    assert.deepEqual(linux(' /opt/py/bin/python ', '/venv/bin/python'), [{ command: '/opt/py/bin/python', args: [], source: 'setting' }]);
   });
 
   test('then the Python extension, then python3 and python on PATH', () => {
-    assert.deepEqual(interpreterCandidates(undefined, '/venv/bin/python', 'linux'), [
-      { command: '/venv/bin/python', source: 'python-extension' },
-      { command: 'python3', source: 'path' },
-      { command: 'python', source: 'path' },
+    assert.deepEqual(linux(undefined, '/venv/bin/python'), [
+      { command: '/venv/bin/python', args: [], source: 'python-extension' },
+      { command: 'python3', args: [], source: 'path' },
+      { command: 'python', args: [], source: 'path' },
     ]);
-    assert.deepEqual(interpreterCandidates('', undefined, 'linux'), [
-      { command: 'python3', source: 'path' },
-      { command: 'python', source: 'path' },
+    assert.deepEqual(linux('', undefined), [
+      { command: 'python3', args: [], source: 'path' },
+      { command: 'python', args: [], source: 'path' },
     ]);
-    assert.deepEqual(
-      interpreterCandidates(undefined, undefined, 'win32').map((c) => c.command),
-      ['python', 'python3'],
-    );
+    assert.deepEqual(linux('  ', '  '), linux());
   });
 });
 
 describe('serverEnvironment', () => {
-  test('replaces PYTHONPATH with the bundled folders and keeps the rest', () => {
-    const env = serverEnvironment({ PATH: '/usr/bin', PYTHONPATH: '/elsewhere', EMPTY: undefined }, ['/a', '/b'], ':');
-    assert.deepEqual(env, { PATH: '/usr/bin', PYTHONPATH: '/a:/b', PYTHONUNBUFFERED: '1' });
+  test('puts the bundled folders first on PYTHONPATH, keeps the existing one after them and the rest', () => {
+    const env = serverEnvironment({ PATH: '/usr/bin', PYTHONPATH: '/elsewhere', EMPTY: undefined }, ['/a', '/b'], 'linux');
+    assert.deepEqual(env, { PATH: '/usr/bin', PYTHONPATH: '/a:/b:/elsewhere', PYTHONUNBUFFERED: '1' });
+  });
+
+  test('no PYTHONPATH, or an empty one: only the bundled folders', () => {
+    assert.equal(serverEnvironment({}, ['/a', '/b'], 'darwin').PYTHONPATH, '/a:/b');
+    assert.equal(serverEnvironment({ PYTHONPATH: '' }, ['/a'], 'linux').PYTHONPATH, '/a');
   });
 
   test("leaves the user's PYTHONPATH alone for their own install", () => {
-    const env = serverEnvironment({ PYTHONPATH: '/mine' }, undefined, ':');
+    const env = serverEnvironment({ PYTHONPATH: '/mine' }, undefined, 'linux');
     assert.equal(env.PYTHONPATH, '/mine');
   });
 });
