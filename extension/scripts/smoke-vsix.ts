@@ -6,11 +6,12 @@
 //   node out/smoke-vsix.js --vsix aicmo-linux-x64-0.1.0.vsix --python python3 [--python .venv/bin/python] [--expect bundled|own]...
 //
 // With --bundled, every interpreter runs the bundled server even when it has its own aicmo install.
+// First it checks the layout: what a marketplace listing needs is there, and nothing else ships.
 //
 // Exit code 0 when every interpreter passed.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -160,6 +161,31 @@ async function smoke(extensionDir: string, python: string, expect: string | unde
   }
 }
 
+/** What a VSIX holds: vsce's manifest, and under extension/ only what runs or what the listing shows. */
+const SHIPPED: readonly RegExp[] = [
+  /^extension\.vsixmanifest$/,
+  /^\[Content_Types\]\.xml$/,
+  /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|language-configuration\.json|out\/extension\.js)$/,
+  /^extension\/(syntaxes|generated|media|bundled)\//,
+];
+const REQUIRED: readonly string[] = ['readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png', 'out/extension.js'];
+
+function listFiles(root: string, prefix = ''): string[] {
+  return readdirSync(path.join(root, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    return entry.isDirectory() ? listFiles(root, relative) : [relative];
+  });
+}
+
+/** The layout problems of an unpacked VSIX: a missing file the listing needs, or a stray one. */
+function layoutProblems(unpacked: string): string[] {
+  const missing = REQUIRED.filter((file) => !existsSync(path.join(unpacked, 'extension', file))).map((file) => `missing extension/${file}`);
+  const stray = listFiles(unpacked)
+    .filter((file) => !SHIPPED.some((allowed) => allowed.test(file)))
+    .map((file) => `stray file ${file}`);
+  return [...missing, ...stray];
+}
+
 async function main(): Promise<number> {
   const [vsix] = option('--vsix');
   const pythons = option('--python');
@@ -171,6 +197,12 @@ async function main(): Promise<number> {
   const unpacked = mkdtempSync(path.join(tmpdir(), 'aicmo-vsix-'));
   try {
     execFileSync(pythons[0]!, ['-m', 'zipfile', '-e', path.resolve(vsix), unpacked]);
+    const problems = layoutProblems(unpacked);
+    if (problems.length > 0) {
+      console.error(`FAILED: the VSIX layout:\n  ${problems.join('\n  ')}`);
+      return 1;
+    }
+    console.log(`layout: ${listFiles(unpacked).length} files, the listing's README, CHANGELOG, LICENSE and icon among them, no stray file`);
     const extensionDir = path.join(unpacked, 'extension');
     let failed = 0;
     for (const [index, python] of pythons.entries()) {
