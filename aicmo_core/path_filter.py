@@ -23,6 +23,7 @@ from pathlib import Path
 from aicmo_core.ignore_patterns import IgnoreRules, read_ignore_file, rules_from_patterns
 from aicmo_core.workspace import Workspace
 
+REPORT_SUFFIXES = (".md", ".mdx", ".markdown")  # the files a folder walk finds
 SKIPPED_FOLDERS = frozenset({"node_modules"})
 GITIGNORE = ".gitignore"
 
@@ -30,12 +31,9 @@ GITIGNORE = ".gitignore"
 class PathFilter:
     """Decides which files and folders are left out; caches what it read, per folder."""
 
-    def __init__(
-        self, suffixes: tuple[str, ...], exclude: Sequence[str], *, respect_gitignore: bool, cwd: Path | None
-    ) -> None:
-        """``suffixes``: the files a walk finds (lower case); ``exclude``: ``--exclude``, relative to
+    def __init__(self, exclude: Sequence[str], *, respect_gitignore: bool, cwd: Path | None) -> None:
+        """``exclude``: ``--exclude``, relative to
         ``cwd`` (None: the current folder); ``respect_gitignore``: read ``.gitignore`` files."""
-        self._suffixes = suffixes
         self._respect_gitignore = respect_gitignore
         self._cwd = (cwd or Path.cwd()).resolve()
         self._flag_rules = rules_from_patterns(exclude, self._cwd) if exclude else None  # PatternError
@@ -61,7 +59,7 @@ class PathFilter:
             for name in files:
                 candidate = here / name
                 if (
-                    candidate.suffix.lower() in self._suffixes
+                    candidate.suffix.lower() in REPORT_SUFFIXES
                     and candidate.is_file()
                     and not self._ignored(candidate, is_dir=False)
                 ):

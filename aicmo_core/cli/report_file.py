@@ -26,7 +26,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from aicmo_core.report_size import DEFAULT_MAX_FILE_MB, limit_bytes, too_large_message
+from aicmo_core.report_size import DEFAULT_MAX_FILE_MB, limit_bytes, report_text, too_large_message
 
 if sys.platform != "win32":
     import fcntl
@@ -56,7 +56,7 @@ class ReportFile:
 
     @property
     def text(self) -> str:
-        return _decode(self.data)
+        return report_text(self.data)
 
     def encode(self, text: str) -> bytes:
         """``text`` (lines ending in ``\n``) as this file stores it: UTF-8, with the byte order mark it
@@ -69,11 +69,6 @@ class ReportFile:
         as ``\n``, and a caller that keeps the file's own writes with this one."""
         first = self.data.find(b"\n")
         return "\r\n" if first > 0 and self.data[first - 1 : first] == b"\r" else "\n"
-
-
-def _decode(data: bytes) -> str:
-    # As ``Path.read_text`` read it before: universal newlines.
-    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def resolve(path: Path) -> Path:

@@ -21,7 +21,6 @@ from aicmo_core.cli.common import UsageError
 if TYPE_CHECKING:
     from aicmo_core.path_filter import PathFilter
 
-REPORT_SUFFIXES = (".md", ".mdx", ".markdown")
 STDIN = "-"
 _WILDCARDS = "*?["
 
@@ -103,9 +102,7 @@ def make_path_filter(options: PathOptions) -> PathFilter:
     from aicmo_core.path_filter import PathFilter  # noqa: PLC0415
 
     try:
-        return PathFilter(
-            REPORT_SUFFIXES, options.exclude, respect_gitignore=options.respect_gitignore, cwd=options.cwd
-        )
+        return PathFilter(options.exclude, respect_gitignore=options.respect_gitignore, cwd=options.cwd)
     except PatternError as exc:
         raise UsageError(f"--exclude: {exc}") from None
 

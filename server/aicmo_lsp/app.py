@@ -33,7 +33,6 @@ from aicmo_lsp.transport import AicmoProtocol
 
 log = logging.getLogger(__name__)
 
-REPORT_SUFFIXES = (".md", ".mdx", ".markdown")
 REPORT_LANGUAGES = ("markdown", "mdx")
 
 

@@ -22,7 +22,7 @@ from aicmo_core.check import ReportResult
 from aicmo_core.errors import Problem
 from aicmo_core.report_size import ReportTooLarge, read_report
 from aicmo_core.workspace import Workspace
-from aicmo_lsp.app import REPORT_SUFFIXES, AicmoLanguageServer, uri_to_path
+from aicmo_lsp.app import AicmoLanguageServer, uri_to_path
 from aicmo_lsp.convert import PositionMapper, diagnostics
 
 log = logging.getLogger(__name__)
@@ -156,5 +156,5 @@ def _workspace_reports(roots: list[Path]) -> list[Path]:
     found: dict[Path, None] = {}  # a folder inside another is walked twice
     for root in roots:
         if root.is_dir():
-            found.update(dict.fromkeys(PathFilter(REPORT_SUFFIXES, (), respect_gitignore=True, cwd=root).walk(root)))
+            found.update(dict.fromkeys(PathFilter((), respect_gitignore=True, cwd=root).walk(root)))
     return list(found)
