@@ -61,13 +61,14 @@ unit: $(STAMP) $(MDX_REF_STAMP)
 extension-unit: $(EXT_STAMP)
 	cd $(EXT) && npm run --silent typecheck && npm test --silent
 
-## package: the VS Code extension, extension/aicmo-linux-x64-<version>.vsix, with the server and its
-## libraries bundled for CPython 3.10-3.14 (extension/bundled/libs/pyX.Y + common)
+## package: the VS Code extension, one extension/aicmo-<target>-<version>.vsix per target, each with the
+## server and its libraries for that platform and CPython 3.10-3.14 (bundled/libs/pyX.Y + common).
+## `make package VSIX_TARGETS=linux-x64` builds only some.
+VSIX_TARGETS ?= linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64
 package: $(STAMP) $(EXT_STAMP)
-	$(BIN)/python $(EXT)/scripts/bundle_python.py --out $(EXT)/bundled/libs
-	cd $(EXT) && npm run --silent package
-	@echo "== does the VSIX start its bundled server? (unzipped, with $(PYTHON), LSP initialize + the example report)"
-	cd $(EXT) && npm run --silent smoke -- --vsix aicmo-linux-x64-*.vsix --bundled --python $(PYTHON)
+	$(BIN)/python $(EXT)/scripts/package_targets.py $(VSIX_TARGETS)
+	@echo "== is each VSIX right for its target (layout, size, every compiled file), and does this machine's start its bundled server?"
+	cd $(EXT) && npm run --silent smoke -- --bundled --python $(PYTHON) aicmo-*.vsix
 	@ls -l $(EXT)/*.vsix
 
 ## e2e: the VSIX in a real VS Code (code-server + Debian's Chromium, headless, driven by Playwright):

@@ -1,11 +1,13 @@
-"""Bundle the language server and its libraries into the VSIX, one folder per CPython version.
+"""Bundle the language server and its libraries for one VS Code target, one folder per CPython version.
 
-    .venv/bin/python extension/scripts/bundle_python.py [--out extension/bundled/libs] [--versions 3.10 ...]
+    .venv/bin/python extension/scripts/bundle_python.py --target darwin-arm64 [--out DIR] [--versions 3.10 ...]
 
 As Microsoft's Python tool extensions do: the project's wheel and its dependencies are installed
-with ``pip install --target`` for each CPython version (pydantic-core and jiter are binary wheels per
-version), for manylinux x86_64, so that any Python >= 3.10 on a Linux x64 machine runs the server
-offline. The extension puts ``pyX.Y`` and then ``common`` on PYTHONPATH and runs ``python -m aicmo_lsp``.
+with ``pip install --target`` for each CPython version (pydantic-core, jiter and regex are binary
+wheels per version and platform), from the target's binary wheels only, so that any Python >= 3.10 on
+that platform runs the server offline. A dependency without a wheel for the target is a build error
+that names it. The extension puts ``pyX.Y`` and then ``common`` on PYTHONPATH and runs
+``python -m aicmo_lsp``.
 
 pip evaluates environment markers (``tomli; python_version < "3.11"``) against the interpreter that
 runs it, not against ``--python-version``; so each version's install is repeated with the
@@ -17,11 +19,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import platform
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from email.parser import Parser
 from pathlib import Path
 
@@ -34,14 +39,46 @@ except ImportError:  # pip always has its own copy
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_VERSIONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
-PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_17_x86_64")
 COMMON = "common"
 
 
+@dataclass(frozen=True)
+class Target:
+    """A VS Code target platform: the wheels pip may take for it, and the markers its Python reports."""
+
+    platforms: tuple[str, ...]
+    """pip's ``--platform`` tags; pip adds the older manylinux and macOS tags each one implies."""
+    machine: str
+    system: str
+    sys_platform: str
+    os_name: str
+
+
+TARGETS = {
+    "linux-x64": Target(("manylinux2014_x86_64",), "x86_64", "Linux", "linux", "posix"),
+    "linux-arm64": Target(("manylinux2014_aarch64",), "aarch64", "Linux", "linux", "posix"),
+    # VS Code needs macOS 10.15 on Intel and 11 on Apple silicon.
+    "darwin-x64": Target(("macosx_10_15_x86_64",), "x86_64", "Darwin", "darwin", "posix"),
+    "darwin-arm64": Target(("macosx_11_0_arm64",), "arm64", "Darwin", "darwin", "posix"),
+    "win32-x64": Target(("win_amd64",), "AMD64", "Windows", "win32", "nt"),
+}
+
+
+class NoWheel(Exception):
+    """pip found no binary wheel of a dependency for a target and version."""
+
+
 def pip(*args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "--quiet", *args], check=True
-    )
+    """Run pip; when it finds no wheel for a requirement, raise ``NoWheel`` naming that requirement."""
+    command = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "--quiet", *args]
+    result = subprocess.run(command, check=False, stderr=subprocess.PIPE, text=True)
+    if result.returncode == 0:
+        return
+    sys.stderr.write(result.stderr)
+    missing = re.search(r"No matching distribution found for (\S+)", result.stderr)
+    if missing:
+        raise NoWheel(missing.group(1))
+    raise subprocess.CalledProcessError(result.returncode, command)
 
 
 def build_wheel(work: Path) -> Path:
@@ -50,20 +87,20 @@ def build_wheel(work: Path) -> Path:
     return wheel
 
 
-def marker_environment(version: str) -> dict[str, str]:
-    """The markers of CPython ``version`` on Linux x86_64 (as pip would see them there)."""
+def marker_environment(target: Target, version: str) -> dict[str, str]:
+    """The markers of CPython ``version`` on ``target`` (as pip would see them there)."""
     return {
         "implementation_name": "cpython",
         "implementation_version": f"{version}.0",
-        "os_name": "posix",
-        "platform_machine": "x86_64",
+        "os_name": target.os_name,
+        "platform_machine": target.machine,
         "platform_python_implementation": "CPython",
         "platform_release": "",
-        "platform_system": "Linux",
+        "platform_system": target.system,
         "platform_version": "",
         "python_full_version": f"{version}.0",
         "python_version": version,
-        "sys_platform": "linux",
+        "sys_platform": target.sys_platform,
         "extra": "",
     }
 
@@ -77,10 +114,10 @@ def installed(target: Path) -> dict[str, Path]:
     return found
 
 
-def missing_requirements(target: Path, version: str) -> set[str]:
-    """Requirements of the installed distributions that apply to ``version`` but are not installed."""
-    environment = marker_environment(version)
-    present = installed(target)
+def missing_requirements(folder: Path, target: Target, version: str) -> set[str]:
+    """Requirements of the installed distributions that apply to ``version`` on ``target`` but are not installed."""
+    environment = marker_environment(target, version)
+    present = installed(folder)
     missing = set()
     for dist_info in present.values():
         metadata = Parser().parsestr((dist_info / "METADATA").read_text(encoding="utf-8"), headersonly=True)
@@ -93,30 +130,33 @@ def missing_requirements(target: Path, version: str) -> set[str]:
     return missing
 
 
-def install(wheel: Path, version: str, target: Path) -> None:
-    """The wheel and its dependencies as CPython ``version`` on manylinux x86_64 needs them."""
+def install(wheel: Path, target: Target, version: str, folder: Path) -> None:
+    """The wheel and its dependencies as CPython ``version`` on ``target`` needs them."""
     extra: set[str] = set()
     while True:
-        if target.exists():
-            shutil.rmtree(target)
-        platforms = [arg for platform in PLATFORMS for arg in ("--platform", platform)]
+        if folder.exists():
+            shutil.rmtree(folder)
+        platforms = [arg for platform in target.platforms for arg in ("--platform", platform)]
         pip(
             "install",
-            "--target", str(target),
+            "--target", str(folder),
             "--only-binary=:all:",
             "--python-version", version,
             "--implementation", "cp",
+            "--abi", f"cp{version.replace('.', '')}",
+            "--abi", "abi3",
+            "--abi", "none",
             *platforms,
             "--no-compile",
             str(wheel),
             *sorted(extra),
         )  # fmt: skip
-        missing = missing_requirements(target, version) - extra
+        missing = missing_requirements(folder, target, version) - extra
         if not missing:
             break
-        print(f"  py{version}: adding {', '.join(sorted(missing))} (their markers apply to {version})")
+        print(f"  py{version}: adding {', '.join(sorted(missing))} (their markers apply there)")
         extra |= missing
-    shutil.rmtree(target / "bin", ignore_errors=True)  # console scripts with this venv's shebang
+    shutil.rmtree(folder / "bin", ignore_errors=True)  # console scripts with this venv's shebang
 
 
 def tree_digest(path: Path) -> str:
@@ -150,57 +190,77 @@ def size_mb(path: Path) -> float:
 
 def local_interpreter(version: str) -> str | None:
     """A Python ``version`` on this machine (on PATH, or installed by pyenv), if there is one."""
-    candidates = [shutil.which(f"python{version}"), *map(str, Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))]
+    candidates = [
+        shutil.which(f"python{version}"),
+        *map(str, Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}")),
+    ]
     expected = str(tuple(int(n) for n in version.split(".")))
     for candidate in filter(None, candidates):
-        probe = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True)
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.version_info[:2])"], check=False, capture_output=True, text=True
+        )
         if probe.returncode == 0 and probe.stdout.strip() == expected:
             return candidate  # (a pyenv shim may name a version it does not run here)
     return None
 
 
-def check(out: Path, versions: list[str]) -> None:
-    """Each version has its own pydantic-core binary; a local interpreter of that version imports the server."""
+def host_target() -> str | None:
+    """The VS Code target of this machine, when it is one of ours."""
+    machine = platform.machine().lower()
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(machine)
+    return f"{sys.platform}-{arch}" if arch and f"{sys.platform}-{arch}" in TARGETS else None
+
+
+def try_imports(out: Path, versions: list[str]) -> None:
+    """On the machine's own target: each local interpreter of a bundled version imports the server."""
     for version in versions:
-        tag = "cpython-" + version.replace(".", "")
-        binaries = list((out / f"py{version}" / "pydantic_core").glob(f"_pydantic_core.{tag}-x86_64-linux-gnu.so"))
-        if not binaries:
-            sys.exit(f"py{version} has no pydantic_core binary for {tag}")
         interpreter = local_interpreter(version)
         if interpreter is None:
             print(f"  py{version}: no local Python {version} to try the imports with")
             continue
-        env = {"PYTHONPATH": f"{out / f'py{version}'}:{out / COMMON}", "PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"}
-        code = "import aicmo_lsp.server, aicmo_core.generators.openai_generator, openai; print('ok')"
+        path = os.pathsep.join([str(out / f"py{version}"), str(out / COMMON)])
+        env = {"PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1", "PATH": os.defpath}
+        code = "import aicmo_lsp.server, aicmo_core.generators.openai_generator, openai, regex, jiter; print('ok')"
         subprocess.run([interpreter, "-s", "-c", code], env=env, check=True, capture_output=True)
         print(f"  py{version}: imports checked with {interpreter}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=REPO / "extension" / "bundled" / "libs")
-    parser.add_argument("--versions", nargs="+", default=list(DEFAULT_VERSIONS))
-    args = parser.parse_args()
-    out: Path = args.out.resolve()
-    versions: list[str] = args.versions
-    for version in versions:
-        if not re.fullmatch(r"3\.\d+", version):
-            parser.error(f"not a CPython 3 version: {version}")
+def bundle(name: str, out: Path, versions: list[str], wheel: Path | None = None) -> None:
+    """Install the server for target ``name`` into ``out`` (one folder per version, then ``common``)."""
+    target = TARGETS[name]
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as work:
-        wheel = build_wheel(Path(work))
-        print(f"built {wheel.name}")
+        wheel = wheel or build_wheel(Path(work))
         for version in versions:
-            install(wheel, version, out / f"py{version}")
-            print(f"  py{version}: installed")
+            try:
+                install(wheel, target, version, out / f"py{version}")
+            except NoWheel as error:
+                raise SystemExit(
+                    f"{name}: no binary wheel of {error} for CPython {version} on the package registry"
+                ) from None
+            print(f"  {name} py{version}: installed")
     dedupe(out, versions)
-    check(out, versions)
-    print(f"bundled libraries in {out}:")
-    for folder in sorted(out.iterdir()):
-        print(f"  {folder.name:8} {size_mb(folder):6.1f} MB")
-    print(f"  {'total':8} {size_mb(out):6.1f} MB")
+    if name == host_target():
+        try_imports(out, versions)
+    print(
+        f"bundled libraries for {name} in {out}: "
+        + ", ".join(f"{f.name} {size_mb(f):.1f} MB" for f in sorted(out.iterdir()))
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--target", choices=sorted(TARGETS), default=host_target() or "linux-x64")
+    parser.add_argument("--out", type=Path, default=REPO / "extension" / "bundled" / "libs")
+    parser.add_argument("--versions", nargs="+", default=list(DEFAULT_VERSIONS))
+    parser.add_argument("--wheel", type=Path, help="the project's wheel, when already built (default: build it)")
+    args = parser.parse_args()
+    for version in args.versions:
+        if not re.fullmatch(r"3\.\d+", version):
+            parser.error(f"not a CPython 3 version: {version}")
+    bundle(args.target, args.out.resolve(), args.versions, args.wheel)
     return 0
 
 

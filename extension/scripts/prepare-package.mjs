@@ -1,21 +1,12 @@
 // Runs before `vsce package` (the `vscode:prepublish` script): copies the files the VSIX ships from
-// the repository, which stays their source, and checks that the bundled Python libraries are there.
-// `--clean` instead removes earlier .vsix files, so `extension/*.vsix` is the one just built.
+// the repository, which stays their source, and checks that the bundled Python libraries are there
+// (scripts/package_targets.py puts each target's in bundled/libs in turn).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const extension = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = join(extension, '..');
-
-if (process.argv.includes('--clean')) {
-  for (const name of readdirSync(extension)) {
-    if (name.endsWith('.vsix')) {
-      rmSync(join(extension, name));
-    }
-  }
-  process.exit(0);
-}
 
 const copies = [
   ['benchmarks/schema.json', 'generated/benchmarks.schema.json'],

@@ -1,23 +1,33 @@
-// Does the packaged VSIX start its server? Unzips the .vsix, then for each interpreter given:
-// probes it and plans the launch with the extension's own code (src/pythonLaunch.ts), spawns the
-// server the way the extension does, and speaks LSP to it: initialize, open the example report, wait
-// for diagnostics and the `aicmo/status` notification, shut down.
+// Is each packaged VSIX right for its target, and does it start its server? For each .vsix given:
+// unzips it; checks the layout (what a marketplace listing needs is there, and nothing else ships),
+// the size, the manifest's TargetPlatform, and that every compiled file is built for that target and
+// its folder's CPython (scripts/vsixTargets.ts). For the VSIX of this machine's own target it then,
+// for each interpreter given, probes it and plans the launch with the extension's own code
+// (src/pythonLaunch.ts), spawns the server the way the extension does, and speaks LSP to it:
+// initialize, open the example report, wait for diagnostics and the `aicmo/status` notification, shut down.
 //
-//   node out/smoke-vsix.js --vsix aicmo-linux-x64-0.1.0.vsix --python python3 [--python .venv/bin/python] [--expect bundled|own]...
+//   node out/smoke-vsix.js --python python3 [--python .venv/bin/python] [--expect bundled|own]... aicmo-*.vsix
 //
 // With --bundled, every interpreter runs the bundled server even when it has its own aicmo install.
-// First it checks the layout: what a marketplace listing needs is there, and nothing else ships.
-//
-// Exit code 0 when every interpreter passed.
+// The first interpreter also unzips. Exit code 0 when every VSIX and interpreter passed.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROBE_SCRIPT, formatVersion, parseProbeOutput, planLaunch, serverEnvironment } from '../src/pythonLaunch';
+import { BUNDLED_VERSIONS, MAX_VSIX_BYTES, type PackedFile, VSIX_TARGETS, binaryKind, hostTarget, targetOfFileName, targetProblems } from './vsixTargets';
 
 const TIMEOUT_MS = 30_000;
+
+const VALUED_OPTIONS = new Set(['--vsix', '--python', '--expect']);
+
+/** The arguments that are neither an option nor an option's value: the VSIX files. */
+function positional(): string[] {
+  const args = process.argv.slice(2);
+  return args.filter((arg, index) => !arg.startsWith('--') && !VALUED_OPTIONS.has(args[index - 1] ?? ''));
+}
 
 function option(name: string): string[] {
   const values: string[] = [];
@@ -166,7 +176,7 @@ const SHIPPED: readonly RegExp[] = [
   /^extension\.vsixmanifest$/,
   /^\[Content_Types\]\.xml$/,
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|language-configuration\.json|out\/extension\.js)$/,
-  /^extension\/(syntaxes|generated|media|bundled)\//,
+  /^extension\/(syntaxes|generated|media|bundled\/libs)\//,
 ];
 const REQUIRED: readonly string[] = ['readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png', 'out/extension.js'];
 
@@ -186,37 +196,69 @@ function layoutProblems(unpacked: string): string[] {
   return [...missing, ...stray];
 }
 
-async function main(): Promise<number> {
-  const [vsix] = option('--vsix');
-  const pythons = option('--python');
-  const expects = option('--expect');
-  if (vsix === undefined || pythons.length === 0) {
-    console.error('usage: smoke-vsix --vsix FILE [--bundled] --python PYTHON [--expect bundled|own] ...');
-    return 2;
+/** Every file of an unpacked VSIX, with its path inside the VSIX and its bytes. */
+function packedFiles(unpacked: string): PackedFile[] {
+  return listFiles(unpacked).map((file) => ({ path: file, bytes: readFileSync(path.join(unpacked, file)) }));
+}
+
+/** Checks one VSIX: its layout, size and target; on this machine's own target, starts its server. */
+async function checkVsix(vsix: string, pythons: readonly string[], expects: readonly string[]): Promise<boolean> {
+  const target = targetOfFileName(path.basename(vsix));
+  if (target === undefined) {
+    console.error(`FAILED: ${vsix} does not name one of the targets ${VSIX_TARGETS.join(', ')}`);
+    return false;
   }
   const unpacked = mkdtempSync(path.join(tmpdir(), 'aicmo-vsix-'));
   try {
     execFileSync(pythons[0]!, ['-m', 'zipfile', '-e', path.resolve(vsix), unpacked]);
-    const problems = layoutProblems(unpacked);
+    const size = statSync(vsix).size;
+    const files = packedFiles(unpacked);
+    const problems = [
+      ...layoutProblems(unpacked),
+      ...(size < MAX_VSIX_BYTES ? [] : [`${(size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_VSIX_BYTES / 1024 / 1024} MB limit`]),
+      ...targetProblems(target, readFileSync(path.join(unpacked, 'extension.vsixmanifest'), 'utf8'), files),
+    ];
     if (problems.length > 0) {
-      console.error(`FAILED: the VSIX layout:\n  ${problems.join('\n  ')}`);
-      return 1;
+      console.error(`FAILED: ${path.basename(vsix)}:\n  ${problems.join('\n  ')}`);
+      return false;
     }
-    console.log(`layout: ${listFiles(unpacked).length} files, the listing's README, CHANGELOG, LICENSE and icon among them, no stray file`);
+    const compiled = files.filter((file) => binaryKind(file.bytes) !== undefined).length;
+    console.log(
+      `${path.basename(vsix)}: ${(size / 1024 / 1024).toFixed(1)} MB, ${files.length} files, TargetPlatform ${target}, ` +
+        `${compiled} compiled files all for ${target} and their CPython (${BUNDLED_VERSIONS.join(', ')}), no stray file`,
+    );
+    if (target !== hostTarget(process.platform, process.arch)) {
+      return true; // another machine's binaries: checked above, cannot start here
+    }
     const extensionDir = path.join(unpacked, 'extension');
-    let failed = 0;
+    let passed = true;
     for (const [index, python] of pythons.entries()) {
       try {
         await smoke(extensionDir, python, expects[index], process.argv.includes('--bundled'));
       } catch (error) {
-        failed++;
+        passed = false;
         console.error(`FAILED with ${python}: ${(error as Error).message}`);
       }
     }
-    return failed === 0 ? 0 : 1;
+    return passed;
   } finally {
     rmSync(unpacked, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<number> {
+  const vsixes = [...option('--vsix'), ...positional()];
+  const pythons = option('--python');
+  const expects = option('--expect');
+  if (vsixes.length === 0 || pythons.length === 0) {
+    console.error('usage: smoke-vsix [--bundled] --python PYTHON [--expect bundled|own] ... FILE.vsix ...');
+    return 2;
+  }
+  let failed = 0;
+  for (const vsix of vsixes) {
+    failed += (await checkVsix(vsix, pythons, expects)) ? 0 : 1;
+  }
+  return failed === 0 ? 0 : 1;
 }
 
 main().then((code) => process.exit(code));
