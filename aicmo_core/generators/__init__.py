@@ -15,7 +15,15 @@ from aicmo_core.generators.base import (
     create_generator,
     register_generator,
 )
-from aicmo_core.generators.template import TemplateGenerator  # registers "template"
+
+
+@register_generator("template")
+def _template_generator(settings: GeneratorSettings) -> Generator:
+    """The ``template`` generator, imported on first use: its phrase data (YAML) is a tenth of the
+    language server's start, and the first diagnostics do not need it."""
+    from aicmo_core.generators.template import TemplateGenerator  # noqa: PLC0415 (lazy on purpose)
+
+    return TemplateGenerator()
 
 
 @register_generator("openai")
@@ -39,7 +47,6 @@ __all__ = [
     "Mode",
     "Neighbour",
     "Reason",
-    "TemplateGenerator",
     "create_generator",
     "register_generator",
 ]

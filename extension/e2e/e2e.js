@@ -998,8 +998,18 @@ async function run() {
   let finishing = null;
   const finish = (err) => (finishing = finishing || report(err));
 
+  /** The extension's own account of each server start ("Server ready in ... ms: ..."), from its output channel's log. */
+  function serverStarts() {
+    const logs = state.userData ? findFiles(path.join(state.userData, 'logs'), (p) => OUTPUT_CHANNEL_LOG.test(path.basename(p))) : [];
+    const pattern = /Server ready in (\d+) ms: finding Python (\d+) ms, starting the server and its initialize (\d+) ms \(extension host up (\d+) ms\)/g;
+    return logs.flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(pattern)].map((m) => ({ readyMs: +m[1], findPythonMs: +m[2], serverStartMs: +m[3], extensionHostUpMs: +m[4] })),
+    );
+  }
+
   async function report(failed) {
     clearTimeout(timer);
+    if (state.metrics) state.metrics.serverStarts = serverStarts();
     if (failed && interruption) failed = new Error(interruption);
     if (failed) {
       log(`FAILED at step ${state.step}: ${failed.message}`);
@@ -1027,6 +1037,9 @@ async function run() {
       fs.writeFileSync(path.join(opts.out, 'metrics.json'), JSON.stringify(m, null, 2) + '\n');
       log(`first diagnostics after opening a report: cold ${m.firstDiagnosticsColdMs} ms (first report of a fresh profile: starts the server), warm ${m.firstDiagnosticsWarmMs} ms (second report), .mdx ${m.firstDiagnosticsMdxMs} ms, after a window reload ${m.firstDiagnosticsAfterReloadMs} ms (a new server, the extension already installed)`);
       log(`extension host VmRSS ${m.extensionHostRssMb} MB; language server VmRSS ${(m.languageServerRssMb || []).join(', ') || '?'} MB`);
+      for (const start of m.serverStarts || []) {
+        log(`server start (the extension's log): ready ${start.readyMs} ms after it was asked for = finding Python ${start.findPythonMs} ms + the server's start and initialize ${start.serverStartMs} ms; extension host ${start.extensionHostUpMs} ms old`);
+      }
     }
     log(failed ? `FAILED; screenshots and logs in ${opts.out}` : `PASSED in ${secs(Date.now() - t0)}; screenshots in ${opts.out}`);
     process.exit(failed ? 1 : 0); // open handles (Playwright's connection) could keep Node alive for seconds

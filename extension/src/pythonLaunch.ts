@@ -29,17 +29,21 @@ export interface InterpreterCandidate {
 
 /**
  * Printed by `python -c PROBE_SCRIPT`: the version as `sys.version_info[:2]` prints it, e.g. `(3, 11)`,
- * then whether the interpreter imports `aicmo_lsp` on its own (a user's own install).
+ * then whether the interpreter imports `aicmo_lsp` on its own (a user's own install), then (JSON)
+ * the interpreter's executable and the folders it imports from: what the probe cache watches.
  */
 export const PROBE_SCRIPT = [
-  'import importlib.util, sys',
+  'import importlib.util, json, os, sys',
   'print(sys.version_info[:2])',
   'print(importlib.util.find_spec("aicmo_lsp") is not None)',
+  'print(json.dumps([sys.executable] + [p for p in sys.path if p and os.path.isdir(p)]))',
 ].join('\n');
 
 export interface ProbeResult {
   version: PythonVersion;
   hasOwnServer: boolean;
+  /** The interpreter's own executable and its import folders, when the probe printed them. */
+  watched?: string[];
 }
 
 /** `(3, 11)`, `3.11`, `3.11.7` or `Python 3.11.7` → {major: 3, minor: 11}. */
@@ -63,7 +67,17 @@ export function parseProbeOutput(stdout: string): ProbeResult | undefined {
   if (version === undefined || (lines[1] !== 'True' && lines[1] !== 'False')) {
     return undefined;
   }
-  return { version, hasOwnServer: lines[1] === 'True' };
+  const watched = parseWatched(lines[2]);
+  return { version, hasOwnServer: lines[1] === 'True', ...(watched === undefined ? {} : { watched }) };
+}
+
+function parseWatched(line: string | undefined): string[] | undefined {
+  try {
+    const value: unknown = line === undefined ? undefined : JSON.parse(line);
+    return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string') ? (value as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function compareVersions(a: PythonVersion, b: PythonVersion): number {

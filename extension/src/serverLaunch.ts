@@ -32,8 +32,10 @@ import {
   type ProbeResult,
 } from './pythonLaunch';
 import { pythonExtensionInterpreter } from './pythonExtension';
+import { cachedResult, probeKey, resolveCommand, withResult, type ProbeCache, type Stat } from './probeCache';
 
 const PROBE_TIMEOUT_MS = 15_000;
+const PROBE_CACHE_STATE = 'aicmo.probeCache';
 
 export interface FoundServer {
   executable: Executable;
@@ -73,6 +75,38 @@ function probe(candidate: InterpreterCandidate, cwd: string): Promise<ProbeResul
       resolve(parseProbeOutput(stdout) ?? `it printed something unexpected: ${stdout.trim().slice(0, 200)}`);
     });
   });
+}
+
+const statFile: Stat = (file) => {
+  try {
+    const stats = fs.statSync(file);
+    return { mtimeMs: stats.mtimeMs, size: stats.size };
+  } catch {
+    return undefined;
+  }
+};
+
+const isFile = (file: string): boolean => {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** The probe of a candidate: remembered from an earlier window while it holds (probeCache.ts), else run. */
+async function probeRemembered(candidate: InterpreterCandidate, context: vscode.ExtensionContext): Promise<{ result: ProbeResult | string; remembered: boolean }> {
+  const key = probeKey(candidate, resolveCommand(candidate.command, process.env, launchPlatform(process.platform), isFile), process.env);
+  const cache = context.globalState.get<ProbeCache>(PROBE_CACHE_STATE) ?? {};
+  const known = cachedResult(cache, key, statFile);
+  if (known !== undefined) {
+    return { result: known, remembered: true };
+  }
+  const result = await probe(candidate, context.extensionPath);
+  if (typeof result !== 'string') {
+    void context.globalState.update(PROBE_CACHE_STATE, withResult(cache, key, result, statFile, Date.now()));
+  }
+  return { result, remembered: false };
 }
 
 function listFolders(root: string): string[] {
@@ -120,7 +154,7 @@ export async function findServer(context: vscode.ExtensionContext, log: (line: s
       continue;
     }
     tried.push(candidate);
-    const result = await probe(candidate, context.extensionPath);
+    const { result, remembered } = await probeRemembered(candidate, context);
     if (typeof result === 'string') {
       refusals.push({ candidate, reason: result });
       continue;
@@ -141,7 +175,7 @@ export async function findServer(context: vscode.ExtensionContext, log: (line: s
         args: serverArgs(candidate),
         options: { env: serverEnvironment(process.env, plan.kind === 'bundled' ? plan.pythonPath : undefined), shell: false },
       },
-      description: `Python ${version} from ${describeSource(candidate)} with ${how}`,
+      description: `Python ${version} from ${describeSource(candidate)} with ${how}${remembered ? ' (as probed in an earlier window)' : ''}`,
       origin: candidate.source,
     };
   }

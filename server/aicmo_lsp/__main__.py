@@ -7,9 +7,17 @@ import sys
 from collections.abc import Sequence
 
 from aicmo_core import __version__
+from aicmo_core.benchmarks.pack_cache import use_in_this_process
 from aicmo_lsp.log import setup_logging
-from aicmo_lsp.server import create_server
-from aicmo_lsp.transport import DEFAULT_MAX_MESSAGE_MB, MAX_MESSAGE_MB, serve_stdio, serve_tcp
+from aicmo_lsp.type_cache import import_lsp_types
+
+# The user's cache of validated packs (as the CLI's), and of lsprotocol's generated code, which the
+# server's other modules import: so before them.
+use_in_this_process("environment")
+import_lsp_types()
+
+from aicmo_lsp.server import create_server  # noqa: E402
+from aicmo_lsp.transport import DEFAULT_MAX_MESSAGE_MB, MAX_MESSAGE_MB, serve_stdio, serve_tcp  # noqa: E402
 
 
 def main(argv: Sequence[str] | None = None) -> int:

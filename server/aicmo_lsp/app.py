@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -23,13 +23,15 @@ from pygls.workspace import TextDocument
 
 from aicmo_core import __version__
 from aicmo_core.check import ReportResult, SectionCache
-from aicmo_core.decisions import DecisionLog
 from aicmo_core.errors import Problem
 from aicmo_core.report_size import MEGABYTE, text_size, too_large_message
 from aicmo_core.workspace import Workspace
-from aicmo_lsp.convert import PositionMapper, diagnostics, problem_diagnostic, problem_uri
+from aicmo_lsp.convert import DiagnosticsJson, PositionMapper, diagnostics, problem_diagnostic, problem_uri
 from aicmo_lsp.settings import Settings, parse_settings
 from aicmo_lsp.transport import AicmoProtocol
+
+if TYPE_CHECKING:  # pydantic models: loaded on the first generation, not at start-up
+    from aicmo_core.decisions import DecisionLog
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,8 @@ class GenerationState:
     def decisions(self) -> DecisionLog:
         """The decision log, opened on first use."""
         if self.decision_log is None:
+            from aicmo_core.decisions import DecisionLog  # noqa: PLC0415
+
             self.decision_log = DecisionLog()
         return self.decision_log
 
@@ -94,6 +98,7 @@ class AicmoLanguageServer(LanguageServer):
         super().__init__("aicmo-lsp", __version__, protocol_cls=AicmoProtocol)
         self.docs: dict[str, DocState] = {}
         self.section_cache = SectionCache()
+        self.diagnostics_json = DiagnosticsJson()  # what publishing a version costs is its edit's
         self.engines: dict[tuple[Any, ...], Workspace] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aicmo-check")
         self.published_problems: dict[str, tuple[Problem, ...]] = {}
@@ -219,7 +224,8 @@ class AicmoLanguageServer(LanguageServer):
         engine = self.engine(settings, self.root_path(uri))
         limit = settings.max_file_size_mb * 1024 * 1024
         loop = asyncio.get_running_loop()
-        validation = await loop.run_in_executor(self.worker, _check, engine, text, path, limit)
+        previous = state.result  # the engine parses again only what the edit changed
+        validation = await loop.run_in_executor(self.worker, _check, engine, text, path, limit, previous)
         current = self.workspace.text_documents.get(unquote(uri))  # pygls keys documents by unquoted URI
         if current is None or current.version != version:
             log.debug("dropping result for %s version %s (now %s)", uri, version, current and current.version)
@@ -244,7 +250,10 @@ class AicmoLanguageServer(LanguageServer):
     def publish(
         self, uri: str, version: int | None, result: ReportResult | None, extra: list[types.Diagnostic]
     ) -> None:
-        if not self.pull_diagnostics:
+        if not self.pull_diagnostics and not extra and isinstance(self.protocol, AicmoProtocol):
+            mapper = self.result_mapper(result) if result is not None else None
+            self.protocol.send_encoded(self.diagnostics_json.message(uri, version, result, mapper))
+        elif not self.pull_diagnostics:
             items = (diagnostics(result, self.result_mapper(result)) if result is not None else []) + extra
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
@@ -339,9 +348,9 @@ class AicmoLanguageServer(LanguageServer):
         return await self.validate(uri)
 
 
-def _check(engine: Workspace, text: str, path: Path, limit: float) -> Validation:
+def _check(engine: Workspace, text: str, path: Path, limit: float, previous: ReportResult | None) -> Validation:
     size = text_size(text, int(limit))
     if size > limit:
         return Validation(None, [], too_large=True, size_mb=size / 1024 / 1024)
-    result, problems = engine.check_text(text, path)
+    result, problems = engine.check_text(text, path, previous=previous)
     return Validation(result, problems)

@@ -36,7 +36,7 @@ construction; :mod:`.writer` holds one request's seeded choices; :mod:`.headings
 
 from __future__ import annotations
 
-from aicmo_core.generators.base import Generation, GenerationRequest, GeneratorSettings, Mode, register_generator
+from aicmo_core.generators.base import Generation, GenerationRequest, Mode
 from aicmo_core.generators.template.modes import expand, fix, regenerate
 from aicmo_core.generators.template.writer import Writer
 
@@ -49,11 +49,6 @@ class TemplateGenerator:
 
     async def generate(self, request: GenerationRequest) -> Generation:
         return Generation(write_section(request))
-
-
-@register_generator("template")
-def _create(settings: GeneratorSettings) -> TemplateGenerator:
-    return TemplateGenerator()
 
 
 def write_section(request: GenerationRequest) -> str:

@@ -1,0 +1,76 @@
+"""The server's start-up cache of the code attrs generates for lsprotocol's types (``type_cache``).
+
+Each case is a fresh interpreter (the cache only matters for a first import), with its own cache
+folder: the first start compiles every generated source and stores them, the next compiles none
+and its types behave exactly as lsprotocol's (construction, equality, repr, cattrs round trip); a
+corrupt or foreign cache entry is ignored and replaced; ``AICMO_NO_CACHE`` writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = """
+import json, sys
+from aicmo_lsp.type_cache import import_lsp_types
+compiled = import_lsp_types()
+from lsprotocol import types, converters
+position = types.Position(line=3, character=7)
+diagnostic = types.Diagnostic(range=types.Range(start=position, end=types.Position(line=3, character=9)), message="too short", code="AIC101")
+converter = converters.get_converter()
+round_trip = converter.structure(converter.unstructure(diagnostic), types.Diagnostic)
+print(json.dumps({
+    "compiled": compiled,
+    "equal": round_trip == diagnostic,
+    "repr": repr(types.Command(title="Regenerate", command="aicmo.regenerateSection")),
+    "unstructured": converter.unstructure(position),
+    "hashable_enum": types.DiagnosticSeverity.Error.value,
+}))
+"""
+
+
+def start(cache: Path, **extra: str) -> dict[str, object]:
+    env = {key: value for key, value in os.environ.items() if key != "AICMO_NO_CACHE"}
+    env.update(AICMO_CACHE_DIR=str(cache), **extra)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    answer: dict[str, object] = json.loads(result.stdout)
+    return answer
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob("data-lsptypes-*.marshal"))
+
+
+def test_first_start_fills_the_cache_and_the_next_compiles_nothing(tmp_path: Path) -> None:
+    first = start(tmp_path)
+    assert isinstance(first["compiled"], int) and first["compiled"] > 500  # one per attrs class and more
+    assert len(entries(tmp_path)) == 1
+    second = start(tmp_path)
+    assert second["compiled"] == 0
+    for answer in (first, second):
+        assert answer["equal"] is True
+        assert answer["repr"] == "Command(title='Regenerate', command='aicmo.regenerateSection', tooltip=None, arguments=None)"
+        assert answer["unstructured"] == {"line": 3, "character": 7}
+        assert answer["hashable_enum"] == 1
+
+
+def test_a_corrupt_entry_is_ignored_and_replaced(tmp_path: Path) -> None:
+    start(tmp_path)
+    (entry,) = entries(tmp_path)
+    entry.write_bytes(b"\x00not marshal at all")
+    again = start(tmp_path)
+    assert isinstance(again["compiled"], int) and again["compiled"] > 500
+    assert again["equal"] is True
+    assert start(tmp_path)["compiled"] == 0  # rewritten whole
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    answer = start(tmp_path, AICMO_NO_CACHE="1")
+    assert isinstance(answer["compiled"], int) and answer["compiled"] > 500
+    assert not tmp_path.exists() or entries(tmp_path) == []
