@@ -6,8 +6,10 @@ the editor's actions alike.
 - :class:`SectionChoice` is a section the writer chose (by id, in a mode); :func:`tasks_for`
   resolves choices against a checked report into :class:`SectionTask` objects, and
   :func:`new_report_tasks` makes one per section of a pack for a new report.
-- :func:`run_tasks` enforces each task with bounded concurrency (cancelling the calling task
-  cancels every generator call in flight) and reports each finished section.
+- :func:`run_tasks` enforces each task with adaptive concurrency (:mod:`aicmo_core.concurrency`:
+  every model request at once up to ``concurrency``, fewer when the endpoint rate-limits;
+  cancelling the calling task cancels every generator call in flight) and reports each finished
+  section. A rate-limited call that was waited out and retried is kept in the section's trace.
 - :func:`decision_records` and :func:`record_all` keep the run in the decision log.
 
 Front ends only add what is theirs: the CLI a progress bar, a diff and atomic writes; the
@@ -19,12 +21,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from aicmo_core.benchmarks.models import Pack
 from aicmo_core.check import ReportResult, SectionResult
-from aicmo_core.decisions import DecisionLog, DecisionRecord, ReasonCode, run_records
-from aicmo_core.enforce import OnExhausted, Outcome, Policy, default_chain, enforce
+from aicmo_core.concurrency import AdaptiveLimiter, RateLimitedCall, paced
+from aicmo_core.enforce import Candidate, OnExhausted, Outcome, Policy, default_chain, enforce
 from aicmo_core.findings import Status
 from aicmo_core.generators import defaults
 from aicmo_core.generators.base import (
@@ -33,10 +36,14 @@ from aicmo_core.generators.base import (
     GeneratorSettings,
     Mode,
     Neighbour,
+    Reason,
     create_generator,
 )
 from aicmo_core.reports import new_report_requests
 from aicmo_core.rewrite import expand_target, generation_request
+
+if TYPE_CHECKING:  # the decision log (pydantic models) loads when a run is recorded, not at start-up
+    from aicmo_core.decisions import DecisionLog, DecisionRecord, ReasonCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +60,7 @@ class GenerationConfig:
     on_exhausted: str = defaults.ON_EXHAUSTED
     token_budget: int = defaults.TOKEN_BUDGET
     brief_fields: tuple[str, ...] = defaults.BRIEF_FIELDS
-    concurrency: int = defaults.CONCURRENCY
+    concurrency: int = defaults.CONCURRENCY  # the most model requests in flight at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +72,9 @@ class Chain:
 
 
 def build_chain(config: GenerationConfig, api_key: str | None) -> Chain:
-    """The generators of ``config`` with the key (never logged). ``KeyError`` names an unknown
-    generator and the known ones; ``ValueError`` an impossible setting."""
+    """The generators of ``config`` with the key (never logged), leaving rate limits to the runner's
+    limiter. ``KeyError`` names an unknown generator and the known ones; ``ValueError`` an
+    impossible setting."""
     if config.max_attempts < 1:
         raise ValueError("max attempts must be at least 1")
     settings = GeneratorSettings(
@@ -77,6 +85,7 @@ def build_chain(config: GenerationConfig, api_key: str | None) -> Chain:
         max_retries=config.max_retries,
         token_budget=config.token_budget,
         brief_fields=config.brief_fields,
+        paced=True,  # run_tasks and run_in_order pace every model call
     )
     names = config.chain or default_chain(api_key)
     generators = tuple(create_generator(name, settings) for name in names)
@@ -158,14 +167,14 @@ Finished = Callable[[int, SectionTask], None]  # (sections done so far, the one 
 async def run_tasks(
     tasks: Sequence[SectionTask], chain: Chain, concurrency: int, on_finished: Finished | None = None
 ) -> list[Outcome]:
-    """Enforce every task with at most ``concurrency`` running at once; outcomes in task order."""
-    semaphore = asyncio.Semaphore(max(concurrency, 1))
+    """Enforce every task at once, the model requests paced by one :class:`AdaptiveLimiter`: at
+    most ``concurrency`` in flight, fewer while the endpoint rate-limits. Outcomes in task order."""
+    limiter = AdaptiveLimiter(len(tasks), concurrency)
     done = 0
 
     async def one(task: SectionTask) -> Outcome:
         nonlocal done
-        async with semaphore:
-            outcome = await enforce(task.request, chain.generators, chain.policy, heading=task.heading)
+        outcome = await enforce_paced(task.request, chain, limiter, task.heading)
         done += 1
         if on_finished is not None:
             on_finished(done, task)
@@ -179,17 +188,46 @@ async def run_in_order(
 ) -> list[Outcome]:
     """Enforce the tasks one after the other, each request carrying the sections written before it
     (``GenerationRequest.report``): a new report's sections continue each other instead of each
-    being written blind."""
+    being written blind. Rate-limited calls are waited out and retried as in :func:`run_tasks`."""
+    limiter = AdaptiveLimiter(1, 1)
     outcomes: list[Outcome] = []
     written: list[Neighbour] = []
     for done, task in enumerate(tasks, start=1):
         request = replace(task.request, report=(*task.request.report, *written))
-        outcome = await enforce(request, chain.generators, chain.policy, heading=task.heading)
+        outcome = await enforce_paced(request, chain, limiter, task.heading)
         outcomes.append(outcome)
         written.append(Neighbour(task.section_id, task.heading or task.label, outcome.body or ""))
         if on_finished is not None:
             on_finished(done, task)
     return outcomes
+
+
+async def enforce_paced(
+    request: GenerationRequest, chain: Chain, limiter: AdaptiveLimiter, heading: str | None
+) -> Outcome:
+    """:func:`enforce` with the chain's model calls behind ``limiter``; each call that was
+    rate-limited and retried is in the trace, just before the attempt it became."""
+    retried: list[RateLimitedCall] = []
+    generators = paced(chain.generators, limiter, retried.append)
+    outcome = await enforce(request, generators, chain.policy, heading=heading)
+    return with_retried_calls(outcome, retried) if retried else outcome
+
+
+def with_retried_calls(outcome: Outcome, retried: Sequence[RateLimitedCall]) -> Outcome:
+    """``outcome`` with a ``rate_limited`` candidate (no text) for each call in ``retried``, just
+    before the candidate of the same generator and attempt: the decision log then records that the
+    section was rate-limited and tried again."""
+    waiting = [
+        Candidate(c.generator, c.attempt, None, (), Reason.RATE_LIMITED, c.message, c.latency_ms, model=c.model)
+        for c in retried
+    ]
+    trace: list[Candidate] = []
+    for candidate in outcome.trace:
+        key = (candidate.generator, candidate.attempt)
+        trace += [c for c in waiting if (c.generator, c.attempt) == key]
+        waiting = [c for c in waiting if (c.generator, c.attempt) != key]
+        trace.append(candidate)
+    return replace(outcome, trace=(*trace, *waiting))
 
 
 def decision_records(
@@ -201,6 +239,8 @@ def decision_records(
 ) -> list[DecisionRecord]:
     """The records of a run: per section, its attempts, the generators passed over, its quality
     signal and (where known) what happened to the document."""
+    from aicmo_core.decisions import run_records  # noqa: PLC0415 (see the TYPE_CHECKING import)
+
     return [
         record
         for task, outcome, document in zip(tasks, outcomes, documents, strict=True)

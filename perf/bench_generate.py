@@ -7,7 +7,7 @@ OpenAI-compatible server of the tests (``tests/support/fake_openai.py``) on 127.
 every request after a fixed delay with a body that passes the section's benchmark: the template
 generator's text for the section the prompt names, so no answer is retried.
 
-Measured per ``aicmo.generator.concurrency`` (1, 3 = the default, 10), as the median of a few runs:
+Measured per ``aicmo.generator.concurrency`` (1, 3, 10), as the median of a few runs:
 
 - *command→edit*: from sending ``workspace/executeCommand`` to receiving the server's one
   ``workspace/applyEdit``;
@@ -16,9 +16,20 @@ Measured per ``aicmo.generator.concurrency`` (1, 3 = the default, 10), as the me
   the difference (the server's own overhead: prompts, validation, HTTP, the edit).
 
 Every run is checked: 10 requests, one per section, every section passed at the first attempt, and
-never more requests in flight than the concurrency. One run before the measured ones is discarded
-(it imports the ``openai`` SDK). Run ``python perf/bench_generate.py`` (``--quick`` for a smoke run
-with a short delay and one run each). Numbers go to ``perf/RESULTS.md``.
+never more requests in flight than the concurrency.
+
+A second table runs the writer's *default settings* (no ``concurrency``, no ``maxRetries`` set)
+against the same server, once answering every request and once as a rate-limited endpoint that
+serves at most 4 requests at a time and answers any more at once with a 429 and ``Retry-After: 1``
+(``FakeOpenAI.limit_in_flight``); and, for comparison, ``concurrency`` 10 against that endpoint. It
+reports *command→edit* as a ratio to the slowest section, the requests the server saw, its 429s and
+the most requests it had in flight (429s included), over the run and for the requests after the
+first ten, the ones sent once the client had heard back. Every section must be applied with the
+server's text.
+
+One run before the measured ones is discarded (it imports the ``openai`` SDK). Run
+``python perf/bench_generate.py`` (``--quick`` for a smoke run with a short delay and one run each).
+Numbers go to ``perf/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -73,6 +84,34 @@ TABLE_HEADER = (
     "| concurrency | failing sections | runs | answer delay ms | command→edit ms | slowest section ms "
     "| ⌈10/c⌉ × delay ms | overhead ms | max in flight |"
 )
+SCENARIO_HEADER = (
+    "| settings | endpoint | runs | answer delay ms | command→edit ms | slowest section ms | ratio "
+    "| requests | 429s | max in flight | max in flight after the first 10 requests |"
+)
+RATE_LIMITED_ALLOWS = 4  # requests the rate-limited endpoint serves at once
+RETRY_AFTER = {"Retry-After": "1"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A row of the second table: the generator settings (None: the default) and the endpoint."""
+
+    name: str
+    concurrency: int | None
+    allowed_in_flight: int | None  # None: every request is answered
+
+    @property
+    def endpoint(self) -> str:
+        if self.allowed_in_flight is None:
+            return "answers every request"
+        return f"serves {self.allowed_in_flight} at once, 429 + Retry-After: 1 beyond"
+
+
+SCENARIOS = (
+    Scenario("default", None, None),
+    Scenario("default", None, RATE_LIMITED_ALLOWS),
+    Scenario("concurrency 10", 10, RATE_LIMITED_ALLOWS),
+)
 
 
 def report_with_failing_sections() -> tuple[str, dict[str, str]]:
@@ -124,15 +163,19 @@ class Run:
     command_to_edit_ms: float
     slowest_section_ms: float
     in_flight: int
+    requests: int = FAILING_SECTIONS
+    rate_limited: int = 0  # requests answered with a 429
+    in_flight_later: int = 0  # the most in flight the server saw for a request after the first ten
 
 
 class Bench:
     def __init__(self, fake: FakeOpenAI) -> None:
         self.fake = fake
         self.client = LanguageClient("aicmo-perf", "1")
-        self.concurrency: dict[str, int] = {}  # per document uri: the setting the server is given
+        self.generator: dict[str, dict[str, Any]] = {}  # per document uri: the generator settings given
         self.published: set[tuple[str, int | None]] = set()
         self.edits: dict[str, float] = {}  # uri -> when its applyEdit arrived
+        self.sent: dict[str, float] = {}  # uri -> when its command was sent
         self.messages: list[str] = []
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -164,16 +207,8 @@ class Bench:
             del params
 
     def settings(self, uri: str | None) -> dict[str, Any]:
-        return {
-            "debounceMs": 0,
-            "generator": {
-                "chain": ["openai"],
-                "baseUrl": self.fake.base_url,
-                "timeoutSeconds": 60,
-                "maxRetries": 0,
-                "concurrency": self.concurrency.get(uri or "", 3),
-            },
-        }
+        generator = {"chain": ["openai"], "baseUrl": self.fake.base_url, **self.generator.get(uri or "", {})}
+        return {"debounceMs": 0, "generator": generator}
 
     async def start(self, data_dir: str) -> None:
         # The decision log goes to a scratch folder, not the user's.
@@ -201,23 +236,8 @@ class Bench:
             await asyncio.sleep(0.002)
 
     async def regenerate_all(self, uri: str, text: str, concurrency: int) -> Run:
-        self.concurrency[uri] = concurrency
-        self.client.text_document_did_open(
-            types.DidOpenTextDocumentParams(
-                types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
-            )
-        )
-        await self.until(lambda: (uri, 1) in self.published)
-        seen = len(self.fake.requests)
-        sent = time.perf_counter()
-        outcome = await asyncio.wait_for(
-            self.client.workspace_execute_command_async(
-                types.ExecuteCommandParams(command="aicmo.regenerateAllFailing", arguments=[{"uri": uri}])
-            ),
-            timeout=300,
-        )
-        requests = self.fake.requests[seen:]
-        self.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+        """One run at ``concurrency`` without the SDK's retries, checked to need no retry at all."""
+        requests, outcome = await self.execute(uri, text, {"concurrency": concurrency, "maxRetries": 0})
         applied = outcome.get("applied") is True  # the command's result: a plain JSON object
         qualities = [section["quality"] for section in outcome.get("sections", [])]
         in_flight = max_in_flight(requests)
@@ -232,8 +252,56 @@ class Bench:
                 f"run at concurrency {concurrency} is not what it should be: applied={applied}, "
                 f"qualities={qualities}, requests={len(requests)}, in flight={in_flight}, messages={self.messages}"
             )
-        slowest = max(r.answered_at - r.received_at for r in requests if r.answered_at is not None)
-        return Run((self.edits[uri] - sent) * 1000, slowest * 1000, in_flight)
+        return self.measured(uri, requests)
+
+    async def scenario(self, uri: str, text: str, scenario: Scenario) -> Run:
+        """One run of ``scenario``, checked to apply every section with the server's text."""
+        self.fake.limit_in_flight(scenario.allowed_in_flight, retry_after=RETRY_AFTER)
+        generator = {} if scenario.concurrency is None else {"concurrency": scenario.concurrency}
+        try:
+            requests, outcome = await self.execute(uri, text, generator)
+        finally:
+            self.fake.limit_in_flight(None)
+        statuses = [section.get("status") for section in outcome.get("sections", [])]
+        if outcome.get("applied") is not True or statuses != ["applied"] * FAILING_SECTIONS:
+            raise SystemExit(f"{scenario} did not apply every section: {outcome}, messages={self.messages}")
+        return self.measured(uri, requests)
+
+    def measured(self, uri: str, requests: list[RecordedRequest]) -> Run:
+        answered = [r for r in requests if r.answered_at is not None and r.status == 200]
+        slowest = max(r.answered_at - r.received_at for r in answered if r.answered_at is not None)
+        return Run(
+            (self.edits[uri] - self.sent[uri]) * 1000,
+            slowest * 1000,
+            max_in_flight(requests),
+            len(requests),
+            sum(r.status == 429 for r in requests),
+            max((r.in_flight for r in requests[FAILING_SECTIONS:]), default=0),
+        )
+
+    async def execute(
+        self, uri: str, text: str, generator: dict[str, Any]
+    ) -> tuple[list[RecordedRequest], dict[str, Any]]:
+        """Open ``text`` as ``uri`` with the generator settings ``generator``, run the command and close
+        it: the requests the model server saw and the command's result."""
+        self.generator[uri] = generator
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+            )
+        )
+        await self.until(lambda: (uri, 1) in self.published)
+        seen = len(self.fake.requests)
+        self.sent[uri] = time.perf_counter()
+        outcome = await asyncio.wait_for(
+            self.client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command="aicmo.regenerateAllFailing", arguments=[{"uri": uri}])
+            ),
+            timeout=300,
+        )
+        requests = self.fake.requests[seen:]
+        self.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+        return requests, outcome
 
     async def stop(self) -> None:
         await self.client.shutdown_async(None)
@@ -274,6 +342,22 @@ async def run(quick: bool, delay_s: float) -> None:
             print(
                 f"| {concurrency} | {FAILING_SECTIONS} | {runs} | {delay_s * 1000:.0f} | {wall:.0f} | {slowest:.0f} "
                 f"| {floor:.0f} | {wall - floor:.0f} | {max(r.in_flight for r in measured)} |"
+            )
+        print()
+        print(SCENARIO_HEADER)
+        print("| --- | --- |" + " ---: |" * (SCENARIO_HEADER.count("|") - 3))
+        for number, scenario in enumerate(SCENARIOS):
+            measured = [
+                await bench.scenario((PERF / f"bench-generate-s{number}-{n}.md").as_uri(), text, scenario)
+                for n in range(runs)
+            ]
+            wall = statistics.median(r.command_to_edit_ms for r in measured)
+            slowest = statistics.median(r.slowest_section_ms for r in measured)
+            print(
+                f"| {scenario.name} | {scenario.endpoint} | {runs} | {delay_s * 1000:.0f} | {wall:.0f} "
+                f"| {slowest:.0f} | {wall / slowest:.2f} | {statistics.median(r.requests for r in measured):.0f} "
+                f"| {statistics.median(r.rate_limited for r in measured):.0f} | {max(r.in_flight for r in measured)} "
+                f"| {max(r.in_flight_later for r in measured)} |"
             )
         await bench.stop()
 

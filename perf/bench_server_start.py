@@ -62,23 +62,42 @@ def server_round(env: dict[str, str], report: Path) -> tuple[float, float]:
     uri = report.as_uri()
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "aicmo_lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+        [sys.executable, "-m", "aicmo_lsp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     assert child.stdin is not None and child.stdout is not None
     try:
-        child.stdin.write(frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": report.parent.as_uri(), "capabilities": {}}}))
+        child.stdin.write(
+            frame(
+                {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "initialize",
+                    "params": {"processId": None, "rootUri": report.parent.as_uri(), "capabilities": {}},
+                }
+            )
+        )
         child.stdin.flush()
         initialized = 0.0
         while True:
             message = read_message(child.stdout)
             if message.get("id") == 1 and "method" not in message:
                 initialized = time.perf_counter()
-                opened = {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": report.read_text()}}
+                opened = {
+                    "textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": report.read_text()}
+                }
                 child.stdin.write(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
                 child.stdin.write(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": opened}))
                 child.stdin.flush()
             elif "id" in message and "method" in message:  # a request of the server's: answer as a plain client
-                result = [None] * len(message["params"].get("items", [])) if message["method"] == "workspace/configuration" else None
+                result = (
+                    [None] * len(message["params"].get("items", []))
+                    if message["method"] == "workspace/configuration"
+                    else None
+                )
                 child.stdin.write(frame({"jsonrpc": "2.0", "id": message["id"], "result": result}))
                 child.stdin.flush()
             elif message.get("method") == "textDocument/publishDiagnostics" and message["params"]["uri"] == uri:
@@ -126,9 +145,16 @@ def main() -> int:
     print(f"{len(times['python'])} rounds, {sys.executable}, sources: {args.source or ROOT}")
     print("| what | median ms | min ms | median / python -c pass | median / markdown-it floor |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    names = {"initialize": "spawn → initialize answer", "diagnostics": "spawn → first publishDiagnostics (10 KB)", "python": "python -c pass", "floor": "floor: import markdown-it-py + parse"}
+    names = {
+        "initialize": "spawn → initialize answer",
+        "diagnostics": "spawn → first publishDiagnostics (10 KB)",
+        "python": "python -c pass",
+        "floor": "floor: import markdown-it-py + parse",
+    }
     for name, label in names.items():
-        print(f"| {label} | {medians[name]:.0f} | {min(times[name]):.0f} | {medians[name] / medians['python']:.1f}x | {medians[name] / medians['floor']:.2f}x |")
+        print(
+            f"| {label} | {medians[name]:.0f} | {min(times[name]):.0f} | {medians[name] / medians['python']:.1f}x | {medians[name] / medians['floor']:.2f}x |"
+        )
     return 0
 
 

@@ -51,12 +51,14 @@ class Reason(str, Enum):
 
 
 class GenerationError(Exception):
-    """A generator could not answer. ``message`` is for the writer and never contains secrets."""
+    """A generator could not answer. ``message`` is for the writer and never contains secrets;
+    ``retry_after_s`` is the wait the server asked for before another request, when it said one."""
 
-    def __init__(self, reason: Reason, message: str) -> None:
+    def __init__(self, reason: Reason, message: str, *, retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
+        self.retry_after_s = retry_after_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +190,9 @@ class GeneratorSettings:
     token_budget: int = defaults.TOKEN_BUDGET
     brief_fields: tuple[str, ...] = defaults.BRIEF_FIELDS  # the brief fields a model is told
     temperature: float = defaults.TEMPERATURE
+    # True: the caller paces requests (aicmo_core.concurrency) and retries rate-limited ones itself,
+    # so a generator raises a rate limit at once, with the wait the server asked, instead of retrying.
+    paced: bool = False
 
 
 def server_name(base_url: str | None) -> str:

@@ -29,6 +29,7 @@ class GeneratorConfig(BaseModel):
     on_exhausted: Literal["provisional", "no_change"] = defaults.ON_EXHAUSTED
     token_budget: int = Field(default=defaults.TOKEN_BUDGET, ge=500, le=200_000)
     brief_fields: tuple[str, ...] = defaults.BRIEF_FIELDS
+    # The most model requests at once: the adaptive limiter's bound (aicmo_core.concurrency).
     concurrency: int = Field(default=defaults.CONCURRENCY, ge=1, le=16)
 
     @field_validator("chain", "base_url", mode="before")

@@ -55,7 +55,10 @@ def test_first_start_fills_the_cache_and_the_next_compiles_nothing(tmp_path: Pat
     assert second["compiled"] == 0
     for answer in (first, second):
         assert answer["equal"] is True
-        assert answer["repr"] == "Command(title='Regenerate', command='aicmo.regenerateSection', tooltip=None, arguments=None)"
+        assert (
+            answer["repr"]
+            == "Command(title='Regenerate', command='aicmo.regenerateSection', tooltip=None, arguments=None)"
+        )
         assert answer["unstructured"] == {"line": 3, "character": 7}
         assert answer["hashable_enum"] == 1
 

@@ -12,8 +12,10 @@ request it receives (any method and path) so a test can assert what the client s
         assert server.requests[1].body["model"] == "gpt-test"
 
 The API is :class:`Reply` (what to answer), :class:`RecordedRequest` (what was asked), and
-:class:`FakeOpenAI` with ``base_url``, ``reply(...)``, ``respond_with(...)``, ``requests``,
-``pending`` and ``start()`` / ``stop()``. When no reply is queued the server asks the responder set
+:class:`FakeOpenAI` with ``base_url``, ``reply(...)``, ``respond_with(...)``, ``limit_in_flight(...)``,
+``requests``, ``max_in_flight``, ``pending`` and ``start()`` / ``stop()``. ``limit_in_flight(k)``
+makes it a rate-limited endpoint: a chat completions request that arrives while ``k`` others are
+being answered gets a 429 with ``Retry-After`` at once, whatever is scripted. When no reply is queued the server asks the responder set
 with ``respond_with`` (a function of the request, for many concurrent requests whose order is not
 known, such as one per section); without one it answers 418 with an ``error`` body naming the
 problem (a status the SDK does not retry), so a test that scripted too few replies fails loudly.
@@ -105,6 +107,8 @@ class RecordedRequest:
     raw: bytes
     received_at: float  # time.monotonic() when the request was read
     answered_at: float | None = None  # time.monotonic() just before the answer's body was sent (None until then)
+    in_flight: int = 0  # chat completions requests the server was answering when this one came, itself included
+    status: int | None = None  # the status it was answered with (None until then)
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -125,6 +129,10 @@ class FakeOpenAI:
         self._replies: deque[Reply] = deque()
         self._responder: Callable[[RecordedRequest], Reply] | None = None
         self._requests: list[RecordedRequest] = []
+        self._open = 0  # chat completions requests received and not yet answered
+        self._admitted = 0  # ... of which not turned away by ``limit_in_flight``
+        self._allowed: int | None = None
+        self._retry_after: Mapping[str, str] = {}
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -149,6 +157,20 @@ class FakeOpenAI:
         (called in the request's own thread, so concurrent requests stay concurrent); None: 418 again."""
         with self._lock:
             self._responder = responder
+
+    def limit_in_flight(self, allowed: int | None, *, retry_after: Mapping[str, str] | None = None) -> None:
+        """Answer a chat completions request that arrives while ``allowed`` others are being answered
+        with a 429 at once, with the headers ``retry_after`` (default ``Retry-After: 1``), as a
+        rate-limited endpoint does; None: no limit."""
+        with self._lock:
+            self._allowed = allowed
+            self._retry_after = dict(retry_after if retry_after is not None else {"Retry-After": "1"})
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most chat completions requests the server was answering at one time, 429s included."""
+        with self._lock:
+            return max((r.in_flight for r in self._requests), default=0)
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -191,26 +213,39 @@ class FakeOpenAI:
 
     # ------------------------------------------------------------------ serving
 
-    def _record(self, request: RecordedRequest) -> tuple[int, Reply]:
-        """Record ``request``; its index in ``requests`` and the reply it gets."""
+    def _record(self, request: RecordedRequest) -> tuple[int, Reply, bool]:
+        """Record ``request``; its index in ``requests``, the reply it gets and whether it was admitted
+        (a chat completions request not turned away by ``limit_in_flight``)."""
         with self._lock:
-            self._requests.append(request)
-            index = len(self._requests) - 1
+            index = len(self._requests)
             if request.method != "POST" or request.path.split("?")[0] != CHAT_COMPLETIONS_PATH:
-                return index, Reply.error(404, f"fake_openai serves POST {CHAT_COMPLETIONS_PATH} only")
+                self._requests.append(request)
+                return index, Reply.error(404, f"fake_openai serves POST {CHAT_COMPLETIONS_PATH} only"), False
+            self._open += 1
+            self._requests.append(replace(request, in_flight=self._open))
+            if self._allowed is not None and self._admitted >= self._allowed:
+                too_many = Reply.error(429, "fake_openai: too many requests at once", headers=self._retry_after)
+                return index, too_many, False
+            self._admitted += 1
             if self._replies:
-                return index, self._replies.popleft()
+                return index, self._replies.popleft(), True
             responder = self._responder
         if responder is None:
-            return index, Reply.error(418, "fake_openai: no scripted reply left")
+            return index, Reply.error(418, "fake_openai: no scripted reply left"), True
         try:
-            return index, responder(request)
+            return index, responder(request), True
         except Exception as exc:  # a broken responder must fail the test, not hang it
-            return index, Reply.error(418, f"fake_openai: the responder failed: {type(exc).__name__}: {exc}")
+            return index, Reply.error(418, f"fake_openai: the responder failed: {type(exc).__name__}: {exc}"), True
 
-    def _answered(self, index: int) -> None:
+    def _answered(self, index: int, status: int | None, admitted: bool) -> None:
+        """The request at ``index`` is answered with ``status`` (None: not at all, the server stopping)."""
         with self._lock:
-            self._requests[index] = replace(self._requests[index], answered_at=time.monotonic())
+            request = self._requests[index]
+            if status is not None:
+                self._requests[index] = replace(request, answered_at=time.monotonic(), status=status)
+            if request.path.split("?")[0] == CHAT_COMPLETIONS_PATH and request.method == "POST":
+                self._open -= 1
+                self._admitted -= int(admitted)
 
 
 def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
@@ -230,10 +265,12 @@ def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 raw,
                 time.monotonic(),
             )
-            index, reply = server._record(request)
+            index, reply, admitted = server._record(request)
             if reply.delay_s and server._stopping.wait(reply.delay_s):
+                server._answered(index, None, admitted)
                 return
             payload = reply.raw if reply.raw is not None else json.dumps(reply.json).encode()
+            answered: int | None = None
             try:
                 self.send_response(reply.status)
                 headers = {"Content-Type": "application/json", **reply.headers}
@@ -241,10 +278,12 @@ def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                server._answered(index)  # before the body: the client cannot have read it earlier
+                # Before the body: the client cannot have read the answer earlier.
+                server._answered(index, answered := reply.status, admitted)
                 self.wfile.write(payload)
             except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (a timeout test)
+                if answered is None:  # the client gave up (a timeout test)
+                    server._answered(index, None, admitted)
 
         do_POST = do_GET = _serve
 
