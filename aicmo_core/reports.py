@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from io import StringIO
 
-from ruamel.yaml import YAML
-
 from aicmo_core.benchmarks.models import Pack
 from aicmo_core.document.model import section_text
 from aicmo_core.enforce import Outcome
@@ -33,6 +31,8 @@ def new_report_requests(pack: Pack, brief_data: Mapping[str, object], *, mdx: bo
 
 def front_matter_text(pack_key: str, brief_data: Mapping[str, object]) -> str:
     """``---`` front matter naming the pack first, then the brief's fields in their order."""
+    from ruamel.yaml import YAML  # noqa: PLC0415 (12 ms the language server's start need not pay)
+
     yaml = YAML()  # round-trip mode keeps the order
     yaml.default_flow_style = False
     buffer = StringIO()

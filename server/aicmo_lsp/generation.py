@@ -15,12 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from lsprotocol import types
 
-from aicmo_core.decisions import DecisionRecord, ReasonCode, cancelled_record, document_reason
 from aicmo_core.enforce import Outcome, Quality, default_chain, fallback_notice
 from aicmo_core.generators.base import Mode, server_name
 from aicmo_core.rewrite import body_text
@@ -37,6 +36,9 @@ from aicmo_core.runner import (
 )
 from aicmo_lsp.app import AicmoLanguageServer
 from aicmo_lsp.applying import Placed, Placement, Replacement, apply_bodies
+
+if TYPE_CHECKING:  # the decision log (pydantic models) loads with the first generation, not at start-up
+    from aicmo_core.decisions import DecisionRecord, ReasonCode
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,8 @@ async def _generate(
         tell(ls, types.MessageType.Error, f"aicmo could not generate: {type(exc).__name__}: {exc}")
         return {"applied": False, "reason": "error"}
     if outcomes is None:
+        from aicmo_core.decisions import cancelled_record  # noqa: PLC0415 (see TYPE_CHECKING above)
+
         run_id = uuid4()
         cancelled = [cancelled_record(run_id, result.pack.key, c.section_id, c.mode) for c in choices]
         await record_in_background(ls, cancelled)
@@ -132,6 +136,8 @@ def replacement(choice: SectionChoice, outcome: Outcome, snapshot: str) -> Repla
 
 def document_reason_after(outcome: Outcome, placed: Placed | None) -> ReasonCode:
     """What the run did to the document, for the decision log."""
+    from aicmo_core.decisions import ReasonCode, document_reason  # noqa: PLC0415
+
     if outcome.body is None or placed is Placed.APPLIED:
         return document_reason(outcome)
     if placed is Placed.DECLINED:

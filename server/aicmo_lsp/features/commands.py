@@ -19,7 +19,6 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from aicmo_core.check import CheckOptions, SectionResult
-from aicmo_core.decisions import stats_text
 from aicmo_core.generators.base import Mode
 from aicmo_core.reports import compose_report
 from aicmo_core.rewrite import set_pack_edit
@@ -135,6 +134,8 @@ async def stats(ls: AicmoLanguageServer, *raw: Any) -> dict[str, Any]:
     computed = await asyncio.get_running_loop().run_in_executor(None, decisions.stats)
     if computed.empty:
         return {"text": f"No generation recorded yet (decision log: {decisions.path}).", "empty": True}
+    from aicmo_core.decisions import stats_text  # noqa: PLC0415 (the decision log loads on first use)
+
     names = {code: rule.name for code, rule in RULES.items()}
     return {"text": stats_text(computed, names) + f"\n\ndecision log: {decisions.path}", "empty": False}
 
