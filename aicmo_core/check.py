@@ -20,8 +20,10 @@ from aicmo_core.benchmarks.models import Pack
 from aicmo_core.benchmarks.patterns import PatternTimeout, report_budget
 from aicmo_core.config import AicmoConfig
 from aicmo_core.detection import AUTO_PACK, Detection, detect_pack
+from aicmo_core.document.incremental import inherit_sections, reparse_document
 from aicmo_core.document.model import ParsedDocument, ReportStructure, Section, build_sections, parse_document
 from aicmo_core.document.preprocess import Directive
+from aicmo_core.document.rescan import LineEdit
 from aicmo_core.findings import Finding, Issue, Severity, Status, status_of
 from aicmo_core.rules.registry import (
     RULES,
@@ -49,16 +51,19 @@ CHECK_TIMEOUT = "AIC901"  # the engine's own code for a rule whose pattern ran p
 MAX_FINDINGS_PER_SECTION_RULE = 100
 
 
+CacheKey = tuple[str, str] | tuple[str, str, int]
+
+
 class SectionCache:
     """A bounded LRU of per-section findings, relative to the section's first line."""
 
-    def __init__(self, max_entries: int = 4096) -> None:
+    def __init__(self, max_entries: int = 16384) -> None:  # every section of a few long reports
         self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[str, str], tuple[Finding, ...]] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, tuple[Finding, ...]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: tuple[str, str]) -> tuple[Finding, ...] | None:
+    def get(self, key: CacheKey) -> tuple[Finding, ...] | None:
         found = self._entries.get(key)
         if found is None:
             self.misses += 1
@@ -67,7 +72,12 @@ class SectionCache:
         self.hits += 1
         return found
 
-    def put(self, key: tuple[str, str], findings: tuple[Finding, ...]) -> None:
+    def find(self, key: tuple[str, str], line: int) -> tuple[Finding, ...] | None:
+        """The findings under ``key``, else under ``key`` at ``line`` (findings that name a line of the
+        report hold only where their section is): one hit or one miss."""
+        return self.get(key if key in self._entries else (*key, line))
+
+    def put(self, key: CacheKey, findings: tuple[Finding, ...]) -> None:
         self._entries[key] = findings
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
@@ -211,19 +221,37 @@ def run_section_rules(section: Section) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
+def run_unmatched_rules(section: Section) -> tuple[Finding, ...]:
+    """The findings of the rules that hold for a section-level heading naming no pack section."""
+    context = HeadingContext(section)
+    rules = [rule for rule in section_rules() if rule.unmatched]
+    return tuple(f for rule in rules for f in _run(rule, context, section.heading_span, None))
+
+
+UNMATCHED = "unmatched"  # the cache key's benchmark part for a heading that names no pack section
+
+
 def section_findings(section: Section, cache: SectionCache) -> list[Finding]:
-    """Findings of one section's own rules, from the cache when its text is unchanged."""
-    assert section.benchmark is not None
-    key = (section.source_hash, section.benchmark.fingerprint)
-    cached = cache.get(key)
+    """Findings of one section's own rules (those for every heading when it names no section of the
+    pack), from the cache when its text is unchanged: a long report's unknown headings are checked
+    once, not on every keystroke."""
+    benchmark = section.benchmark
+    key = (section.source_hash, benchmark.fingerprint if benchmark is not None else UNMATCHED)
+    cached = cache.find(key, section.start_line)
     if cached is None:
-        found = run_section_rules(section)
+        found = run_section_rules(section) if benchmark is not None else run_unmatched_rules(section)
         cached = tuple(f.shifted(-section.start_line) for f in found)
         # Not when the report's pattern budget ran out: that depends on the other sections.
         if not any(f.code == CHECK_TIMEOUT and f.data.get("scope") == "report" for f in found):
-            cache.put(key, cached)
+            cache.put((*key, section.start_line) if any(map(_names_a_line, found)) else key, cached)
         return list(found)  # already where the section is (shifting back costs a report of 50,000 findings)
     return [f.shifted(section.start_line) for f in cached]
+
+
+def _names_a_line(finding: Finding) -> bool:
+    """Whether the finding's message names a line of the report ("line repeats line 12"): its data
+    says so with a ``..._line`` field, and it holds only where its section is."""
+    return any(name.endswith("_line") for name in finding.data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,21 +327,37 @@ def merge_severity(*layers: Mapping[str, str]) -> dict[str, str]:
 
 def _apply_overrides(findings: Iterable[Finding], overrides: Mapping[str, str], pack: Pack | None) -> list[Finding]:
     result = []
+    severities: dict[tuple[str, Severity], Severity | None] = {}  # one look-up per rule, not per finding
     for finding in findings:
-        severity_name = overrides.get(finding.code)
-        if severity_name == SEVERITY_OFF:
-            continue
-        if severity_name is None:
-            rule = RULES.get(finding.code)
-            severity = rule.default_severity(pack) if rule is not None else finding.severity
-        else:
-            severity = Severity(severity_name)
-        result.append(finding.with_severity(severity))
+        key = (finding.code, finding.severity)
+        if key not in severities:
+            severities[key] = _severity(finding, overrides, pack)
+        severity = severities[key]
+        if severity is not None:
+            result.append(finding.with_severity(severity))
     return result
 
 
-def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions) -> ReportResult:
-    """Check an already parsed document."""
+def _severity(finding: Finding, overrides: Mapping[str, str], pack: Pack | None) -> Severity | None:
+    """The finding's severity after the settings; None when its rule is turned off."""
+    severity_name = overrides.get(finding.code)
+    if severity_name == SEVERITY_OFF:
+        return None
+    if severity_name is not None:
+        return Severity(severity_name)
+    rule = RULES.get(finding.code)
+    return rule.default_severity(pack) if rule is not None else finding.severity
+
+
+def check_document(
+    doc: ParsedDocument,
+    path: str | None,
+    options: CheckOptions,
+    previous: ReportStructure | None = None,
+    edit: LineEdit | None = None,
+) -> ReportResult:
+    """Check an already parsed document. ``previous`` is the structure of the version ``edit`` made
+    ``doc`` from: what the edit did not touch is taken from it (the result is the same)."""
     overrides = merge_severity(options.config.severity if options.config else {}, options.severity)
     key = resolve_pack_key(doc, path, options)
     aliases = options.config.aliases if options.config else {}
@@ -333,22 +377,22 @@ def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions)
         status = Status.SKIPPED if unchecked else status_of(findings)
         return ReportResult(path, doc, key, None, status, findings, [], detection=detection)
 
-    structure = build_sections(doc, pack, aliases)
+    if previous is not None and edit is not None and previous.pack is pack and previous.aliases == aliases:
+        structure = build_sections(doc, pack, aliases, matched=previous)
+        inherit_sections(structure, previous, edit)
+    else:
+        structure = build_sections(doc, pack, aliases)
     cache = options.cache or _DEFAULT_CACHE
-    unmatched_rules = [rule for rule in section_rules() if rule.unmatched]
     with report_budget():  # the time the pack's patterns may take over the whole report
         for section in structure.sections:
-            if section.benchmark is not None:
-                findings.extend(section_findings(section, cache))
-            else:
-                context = HeadingContext(section)
-                for rule in unmatched_rules:
-                    findings.extend(_run(rule, context, section.heading_span, None))
+            findings.extend(section_findings(section, cache))
     report_context = ReportContext(structure)
     for rule in report_rules():
         findings.extend(_run(rule, report_context, first_line, None))
     suppressions = Suppressions.build(doc)
-    findings = [f for f in _apply_overrides(findings, overrides, pack) if not suppressions.suppresses(f)]
+    findings = _apply_overrides(findings, overrides, pack)
+    if suppressions.whole_document or suppressions.ranges or suppressions.lines:
+        findings = [f for f in findings if not suppressions.suppresses(f)]
     findings.sort(key=lambda f: (f.span.start.line, f.span.start.character, f.code))
 
     # A finding about a section the report lacks (missing_section) sits on the first line, which can
@@ -370,7 +414,14 @@ def check_document(doc: ParsedDocument, path: str | None, options: CheckOptions)
     return ReportResult(path, doc, key, pack, status_of(findings), findings, section_results, structure, detection)
 
 
-def check_text(text: str, path: str | None, options: CheckOptions) -> ReportResult:
-    """Parse and check report text. ``path`` decides MDX handling and ``aicmo.toml`` globs."""
+def check_text(
+    text: str, path: str | None, options: CheckOptions, previous: ReportResult | None = None
+) -> ReportResult:
+    """Parse and check report text. ``path`` decides MDX handling and ``aicmo.toml`` globs. With
+    ``previous``, the result of an earlier version of the same document, only what the edit touched
+    is parsed again (the result is the same)."""
     mdx = bool(path) and str(path).lower().endswith(".mdx")
+    if previous is not None and previous.doc.mdx == mdx:
+        doc, edit = reparse_document(previous.doc, text)
+        return check_document(doc, path, options, previous.structure, edit)
     return check_document(parse_document(text, mdx=mdx), path, options)

@@ -65,6 +65,15 @@ class LineIndex:
             pos = find("\n", pos + 1)
         self.line_starts = starts
 
+    @classmethod
+    def from_starts(cls, text: str, line_starts: list[int]) -> LineIndex:
+        """The index of ``text`` whose line starts are known already (an edited text's, see
+        :mod:`aicmo_core.document.incremental`)."""
+        index = cls.__new__(cls)
+        index.text = text
+        index.line_starts = line_starts
+        return index
+
     @property
     def line_count(self) -> int:
         return len(self.line_starts)

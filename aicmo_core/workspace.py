@@ -128,6 +128,10 @@ class Workspace:
         )
         return options, [*problems, *packs.problems]
 
-    def check_text(self, text: str, path: Path, pack: str | None = None) -> tuple[ReportResult, list[Problem]]:
+    def check_text(
+        self, text: str, path: Path, pack: str | None = None, previous: ReportResult | None = None
+    ) -> tuple[ReportResult, list[Problem]]:
+        """Check ``text`` as the report at ``path``; ``previous``, the result of an earlier version of
+        it, saves parsing again what the edit did not change."""
         options, problems = self.options_for(path, pack)
-        return check_text(text, str(path), options), problems
+        return check_text(text, str(path), options, previous), problems

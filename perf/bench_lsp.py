@@ -5,13 +5,18 @@ Measures, with the debounce set to 0:
 
 - the time from spawning the server to its ``initialize`` response (Python start-up and imports
   included: that is what a writer waits for when the editor starts);
-- for reports of about 1,000 and 5,000 lines: the time from sending ``didChange`` (one character
-  typed, as an incremental change) to receiving the diagnostics published for that version, p50 and
-  p95 over many edits spread over the document; next to it the time of a full validation of the same
-  text in this process (cold caches), so the ratio says what the per-section cache saves;
+- for reports of about 1,000, 5,000, 20,000 and 50,000 lines: the time from sending ``didChange``
+  (one character typed, as an incremental change) to receiving the diagnostics published for that
+  version, p50, p95 and max over many edits spread over the document (the curve should be flat);
+  next to it the engine's time for one such edit in this process (warm, as the server runs it) and
+  the time of a full validation of the same text (cold caches);
+- with ``--breakdown LINES``: where one edit's time goes in the server, phase by phase (applying the
+  change to the document, preprocessing, parsing, checking, converting to diagnostics, serialising
+  the notification, writing it), measured in this process;
 - the server's resident memory (VmRSS from ``/proc``) after opening 20 such reports.
 
-Run ``python perf/bench_lsp.py`` (``--quick`` for a smoke run). Numbers go to ``perf/RESULTS.md``.
+Run ``python perf/bench_lsp.py`` (``--quick`` for a smoke run, ``--sizes 1000,5000`` to choose).
+Numbers go to ``perf/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -20,25 +25,37 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import json
+import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
+from pygls.protocol import default_converter
+from pygls.workspace import PositionCodec
 
 PERF = Path(__file__).resolve().parent
 sys.path[:0] = [str(PERF.parent), str(PERF)]
 
+from aicmo_lsp.convert import DiagnosticsJson, PositionMapper  # noqa: E402
+from aicmo_lsp.text_sync import ReportDocument  # noqa: E402
 from bench_check import PACK_KEY, ReportWriter  # noqa: E402
 
 from aicmo_core.benchmarks.loader import load_packs  # noqa: E402
-from aicmo_core.check import CheckOptions, SectionCache, check_text  # noqa: E402
+from aicmo_core.check import CheckOptions, ReportResult, SectionCache, check_document, check_text  # noqa: E402
+from aicmo_core.document.incremental import common_prefix, common_suffix, edited_index, reparse_document  # noqa: E402
 from aicmo_core.document.model import clear_caches  # noqa: E402
+from aicmo_core.document.rescan import rescan  # noqa: E402
 
-TABLE_HEADER = "| lines | edits | edit→diagnostics p50 ms | p95 ms | max ms | full validation ms | p50/full |"
+TABLE_HEADER = (
+    "| lines | edits | edit→diagnostics p50 ms | p95 ms | max ms | engine edit p50 ms | full validation ms | p50/full |"
+)
+SIZES = (1000, 5000, 20000, 50000)
 
 
 def report_of_lines(lines: int, mdx: bool = False, seed: int = 7) -> str:
@@ -65,6 +82,41 @@ def full_validation_ms(text: str, runs: int) -> float:
         check_text(text, "report.md", options)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def prose_edits(text: str, edits: int) -> list[tuple[int, int]]:
+    """(line, column) of ``edits`` one-character edits on prose lines spread over the document."""
+    lines = text.split("\n")
+    prose = [n for n, line in enumerate(lines) if line[:1].isalpha() and len(line) > 20]
+    return [(prose[(n * 7919) % len(prose)], len(lines[prose[(n * 7919) % len(prose)]]) // 2) for n in range(edits)]
+
+
+def typed(text: str, places: list[tuple[int, int]]) -> list[str]:
+    """The texts after typing "x" at each place in turn (each edit on top of the previous ones)."""
+    lines = text.split("\n")
+    texts = []
+    for line, column in places:
+        lines[line] = lines[line][:column] + "x" + lines[line][column:]
+        texts.append("\n".join(lines))
+    return texts
+
+
+def engine_edit_ms(text: str, edits: int) -> float:
+    """Median time of the engine's check of a one-character edit, warm, as the server runs it."""
+    options = CheckOptions(packs=load_packs(()), cache=SectionCache())
+    previous = check_text(text, "report.md", options)
+    times = []
+    for edited in typed(text, prose_edits(text, edits)):
+        gc.collect()
+        start = time.perf_counter()
+        previous = recheck(previous, edited, options)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def recheck(previous: ReportResult, text: str, options: CheckOptions) -> ReportResult:
+    """What the server does with a new version of a document it checked before."""
+    return check_text(text, "report.md", options, previous)
 
 
 class Bench:
@@ -103,6 +155,10 @@ class Bench:
         await self.client.initialize_async(types.InitializeParams(capabilities=capabilities, root_uri=PERF.as_uri()))
         done = time.perf_counter()
         self.client.initialized(types.InitializedParams())
+        # This client's own heap (pygls, lsprotocol, the packs) out of its garbage collector's way: a
+        # full collection of it took 60 ms about every tenth message, which an editor's client does
+        # not pay and which was most of the p95 measured.
+        gc.freeze()
         return (done - spawned) * 1000
 
     async def wait_for(self, uri: str, version: int, timeout: float = 60) -> float:
@@ -125,12 +181,8 @@ class Bench:
 
     async def edit_latencies(self, uri: str, text: str, edits: int) -> list[float]:
         """Type one character at a time on prose lines spread over the document."""
-        lines = text.split("\n")
-        prose = [n for n, line in enumerate(lines) if line[:1].isalpha() and len(line) > 20]
         latencies = []
-        for version, n in enumerate(range(edits), start=2):
-            line = prose[(n * 7919) % len(prose)]
-            column = len(lines[line]) // 2
+        for version, (line, column) in enumerate(prose_edits(text, edits), start=2):
             self.client.text_document_did_change(
                 types.DidChangeTextDocumentParams(
                     text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
@@ -160,48 +212,129 @@ class Bench:
         return float("nan")
 
 
+def print_breakdown(lines: int, edits: int = 30) -> None:
+    """Where one edit's time goes in the server: each phase's median over ``edits`` edits."""
+    text = report_of_lines(lines)
+    times: dict[str, list[float]] = {}
+    for phase, elapsed in edit_phases(text, edits):
+        times.setdefault(phase, []).append(elapsed)
+    medians = {phase: statistics.median(values) for phase, values in times.items()}
+    print(f"one-character edit of a report of {len(text.splitlines())} lines, median of {edits} edits:")
+    print()
+    print("| phase | ms |")
+    print("| --- | ---: |")
+    for phase, median in medians.items():
+        print(f"| {phase} | {median:.2f} |")
+    print(f"| **sum** | **{sum(medians.values()):.2f}** |")
+
+
+def edit_phases(text: str, edits: int) -> Iterator[tuple[str, float]]:
+    """(phase, ms) for each phase of each of ``edits`` edits, run the way the server runs them."""
+    converter = default_converter()
+    options = CheckOptions(packs=load_packs(()), cache=SectionCache())
+    result = check_text(text, "report.md", options)
+    document = ReportDocument("file:///report.md", text, 1, "markdown", PositionCodec())
+    published = DiagnosticsJson()
+    published.message(document.uri, 1, result, PositionMapper(result.doc.index.line_text, 0, "utf-16"))
+    with open(os.devnull, "wb") as sink:
+        for version, (line, column) in enumerate(prose_edits(text, edits), start=2):
+            gc.collect()
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(types.Position(line, column), types.Position(line, column)), text="x"
+            )
+            start = time.perf_counter()
+            document.apply_change(change)
+            edited = document.source
+            yield "apply the change to the document", _since(start)
+            old = result.doc
+            start = time.perf_counter()
+            prefix = common_prefix(old.text, edited)
+            suffix = common_suffix(old.text, edited, min(len(old.text), len(edited)) - prefix)
+            index, edit = edited_index(old.index, edited, prefix, suffix)
+            indexed = _since(start)
+            yield "find the edit, line index", indexed
+            start = time.perf_counter()
+            rescan(old.pre, old.index.line_starts, edited, index.line_starts, edit)
+            rescanned = _since(start)
+            yield "preprocess (rescan around the edit)", rescanned
+            start = time.perf_counter()
+            doc, edit = reparse_document(old, edited)
+            yield "parse (chunks, headings)", max(_since(start) - indexed - rescanned, 0.0)
+            start = time.perf_counter()
+            result = check_document(doc, "report.md", options, result.structure, edit)
+            yield "check (sections, rules)", _since(start)
+            start = time.perf_counter()
+            index = result.doc.index
+            body = published.message(document.uri, version, result, PositionMapper(index.line_text, 0, "utf-16"))
+            yield "convert and serialise (JSON pieces)", _since(start)
+            start = time.perf_counter()
+            sink.write(f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
+            sink.flush()
+            yield "write", _since(start)
+            start = time.perf_counter()
+            converter.structure(json.loads(body), types.PublishDiagnosticsNotification)
+            yield "the client reads it (JSON, lsprotocol objects: pygls's client)", _since(start)
+
+
+def _since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def run(quick: bool) -> None:
+async def run(quick: bool, sizes: tuple[int, ...], memory: bool) -> None:
     bench = Bench()
     print(f"initialize: {await bench.start():.0f} ms from spawning the server to its response")
+    latencies: dict[int, list[float]] = {}
+    texts = {lines: report_of_lines(lines) for lines in sizes}
+    # Every size over the wire first: the in-process checks below fill this process's heap, and its
+    # garbage collector would then slow the client's reading of each message down.
+    for lines, text in texts.items():
+        uri = (PERF / f"bench-{lines}.md").as_uri()
+        bench.open(uri, text)
+        await bench.wait_for(uri, 1, timeout=300)
+        edits = 20 if quick else 200 if lines <= 20000 else 100
+        latencies[lines] = await bench.edit_latencies(uri, text, edits)
+        bench.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
+    if memory:
+        count = 3 if quick else 20
+        before = bench.server_rss_mib()
+        for n in range(count):
+            uri = (PERF / f"memory-{n}.md").as_uri()
+            bench.open(uri, report_of_lines(5000 if not quick else 1000, seed=100 + n))
+            await bench.wait_for(uri, 1)
+        after = bench.server_rss_mib()
+        print(f"server memory: {before:.0f} MiB before, {after:.0f} MiB with {count} more reports open")
+    await bench.stop()
     print()
     print(TABLE_HEADER)
     print("|" + " ---: |" * (TABLE_HEADER.count("|") - 1))
-    sizes = (1000,) if quick else (1000, 5000)
-    edits = 20 if quick else 200
-    for lines in sizes:
-        text = report_of_lines(lines)
-        uri = (PERF / f"bench-{lines}.md").as_uri()
-        bench.open(uri, text)
-        await bench.wait_for(uri, 1)
-        latencies = await bench.edit_latencies(uri, text, edits)
-        full = full_validation_ms(text, 3 if quick else 7)
-        p50 = statistics.median(latencies)
+    for lines, text in texts.items():
+        engine = engine_edit_ms(text, 10 if quick else 30)
+        full = full_validation_ms(text, 3 if quick or lines > 5000 else 7)
+        p50 = statistics.median(latencies[lines])
         print(
-            f"| {len(text.splitlines())} | {edits} | {p50:.1f} | {percentile(latencies, 0.95):.1f} | "
-            f"{max(latencies):.1f} | {full:.1f} | {p50 / full:.2f} |"
+            f"| {len(text.splitlines())} | {len(latencies[lines])} | {p50:.1f} | "
+            f"{percentile(latencies[lines], 0.95):.1f} | {max(latencies[lines]):.1f} | {engine:.1f} | {full:.1f} | "
+            f"{p50 / full:.2f} |"
         )
-    print()
-    count = 3 if quick else 20
-    before = bench.server_rss_mib()
-    for n in range(count):
-        uri = (PERF / f"memory-{n}.md").as_uri()
-        bench.open(uri, report_of_lines(5000 if not quick else 1000, seed=100 + n))
-        await bench.wait_for(uri, 1)
-    after = bench.server_rss_mib()
-    print(f"server memory: {before:.0f} MiB before, {after:.0f} MiB with {count} more reports open")
-    await bench.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: 1,000 lines, few edits")
+    parser.add_argument("--sizes", help="comma-separated report sizes in lines (default: 1000,5000,20000,50000)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
+    parser.add_argument("--breakdown", type=int, metavar="LINES", help="only the per-phase breakdown of one edit")
     args = parser.parse_args(argv)
-    asyncio.run(run(args.quick))
+    if args.breakdown:
+        print_breakdown(args.breakdown)
+        return 0
+    sizes = tuple(int(size) for size in args.sizes.split(",")) if args.sizes else (1000,) if args.quick else SIZES
+    asyncio.run(run(args.quick, sizes, not args.no_memory))
     return 0
 
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from aicmo_core.document import table_rule
-from aicmo_core.document.text import count_words, mask_inline, sentence_bounds
+from aicmo_core.document.block_parser import make_block_parser
+from aicmo_core.document.text import count_words, mask_inline, sentence_bounds, sentence_word_counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,21 +94,30 @@ class ChunkInfo:
     content_lines: tuple[int, ...]  # lines with any non-blank masked text (for empty sections)
 
 
-def _make_parser(mdx: bool) -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": not mdx}).enable("table")
-    parser.block.ruler.at("table", table_rule.table, {"alt": ["paragraph", "reference"]})
-    parser.disable(["inline", "text_join"])
-    if mdx:
-        # MDX has no indented code blocks (indentation inside JSX is layout), and its HTML is JSX,
-        # which the preprocessor has already blanked.
-        parser.disable(["code", "html_block"])
-    return parser
+_PARSERS = {False: make_block_parser(False), True: make_block_parser(True)}
 
 
-_PARSERS = {False: _make_parser(False), True: _make_parser(True)}
+def block_parser(mdx: bool) -> MarkdownIt:
+    """The parser :func:`analyze_chunk` uses (see :mod:`aicmo_core.document.block_parser`)."""
+    return _PARSERS[mdx]
+
+
+def block_tokens(text: str, mdx: bool) -> list[Token]:
+    """``block_parser(mdx).parse(text)``, without markdown-it's core pipeline when it would change
+    nothing: its only other rule replaces carriage returns and NUL characters."""
+    parser = _PARSERS[mdx]
+    if "\r" in text or "\0" in text:
+        return parser.parse(text)
+    tokens: list[Token] = []
+    parser.block.parse(text, parser, {}, tokens)
+    return tokens
 
 
 def _prefixes(source_lines: list[str], first: int, content: str) -> tuple[int, ...]:
+    if content and "\n" not in content and first < len(source_lines):  # most blocks: one line
+        source = source_lines[first].rstrip()
+        if source.endswith(content):
+            return (len(source) - len(content),)
     prefixes = []
     for index, content_line in enumerate(content.split("\n")):
         source = source_lines[first + index].rstrip() if first + index < len(source_lines) else ""
@@ -120,23 +129,50 @@ def _prefixes(source_lines: list[str], first: int, content: str) -> tuple[int, .
     return tuple(prefixes)
 
 
-def _prose_block(kind: str, line: int, end_line: int, content: str, source_lines: list[str]) -> Block:
+def _prose_block(
+    kind: str,
+    line: int,
+    end_line: int,
+    content: str,
+    source_lines: list[str],
+    *,
+    prefixes: tuple[int, ...] | None = None,
+) -> Block:
     masked = mask_inline(content)
-    sentences: tuple[Sentence, ...] = ()
-    if kind == "paragraph":
-        sentences = tuple(
-            Sentence(start, end, count_words(masked[start:end])) for start, end in sentence_bounds(masked)
-        )
-        words = sum(sentence.words for sentence in sentences)
-    else:
-        words = count_words(masked)
-    return Block(kind, line, end_line, masked, _prefixes(source_lines, line, content), words, sentences)
+    prefixes = _prefixes(source_lines, line, content) if prefixes is None else prefixes
+    if kind != "paragraph":
+        return Block(kind, line, end_line, masked, prefixes, count_words(masked), ())
+    bounds = sentence_bounds(masked)
+    counts = sentence_word_counts(masked, bounds)
+    sentences = tuple(Sentence(start, end, words) for (start, end), words in zip(bounds, counts, strict=True))
+    return Block(kind, line, end_line, masked, prefixes, sum(counts), sentences)
+
+
+# The token kinds analyze_chunk reads; it skips the others (closing tokens, fences, rules, ...).
+_READ = frozenset(
+    [
+        "bullet_list_open",
+        "ordered_list_open",
+        "blockquote_open",
+        "bullet_list_close",
+        "ordered_list_close",
+        "blockquote_close",
+        "list_item_open",
+        "heading_open",
+        "paragraph_open",
+        "table_open",
+        "thead_open",
+        "thead_close",
+        "tr_open",
+        "table_close",
+    ]
+)
 
 
 @lru_cache(maxsize=32768)  # a few 5 MB reports open at once still re-parse only what changed
 def analyze_chunk(text: str, mdx: bool) -> ChunkInfo:
     """Parse one chunk of masked report text and collect its blocks."""
-    tokens: list[Token] = _PARSERS[mdx].parse(text)
+    tokens = block_tokens(text, mdx)
     source_lines = text.split("\n")
     headings: list[Heading] = []
     blocks: list[Block] = []
@@ -149,6 +185,10 @@ def analyze_chunk(text: str, mdx: bool) -> ChunkInfo:
     table_start: tuple[int, int] | None = None
     for index, token in enumerate(tokens):
         kind = token.type
+        if kind not in _READ:
+            if kind == "inline" and in_thead:
+                header_cells.append(token.content)
+            continue
         if kind in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
             container_depth += 1
             if kind != "blockquote_open" and token.map:
@@ -164,7 +204,7 @@ def analyze_chunk(text: str, mdx: bool) -> ChunkInfo:
             headings.append(
                 Heading(start, end, int(token.tag[1]), content, prefixes[0] if prefixes else 0, container_depth > 0)
             )
-            blocks.append(_prose_block("heading", start, start + 1, content, source_lines))
+            blocks.append(_prose_block("heading", start, start + 1, content, source_lines, prefixes=prefixes))
         elif kind == "paragraph_open" and token.map:
             start, end = token.map
             blocks.append(_prose_block("paragraph", start, end, tokens[index + 1].content, source_lines))
@@ -175,8 +215,6 @@ def analyze_chunk(text: str, mdx: bool) -> ChunkInfo:
             in_thead = True
         elif kind == "thead_close":
             in_thead = False
-        elif kind == "inline" and in_thead:
-            header_cells.append(token.content)
         elif kind == "tr_open" and token.map:
             row = token.map[0]
             blocks.append(_prose_block("row", row, row + 1, source_lines[row], source_lines))

@@ -228,6 +228,12 @@ class SectionMatcher:
                 self.described_by.setdefault(stem_, set()).add(section_id)
         self._pairs: dict[tuple[str, str], Lexical] = {}
 
+    def forget_headings(self) -> None:
+        """Forget the evidence found for headings; the pack's names and indexes stay."""
+        self._ranked.clear()
+        self._possible.clear()
+        self._pairs.clear()
+
     @staticmethod
     def _names(section: SectionBenchmark, extra: Sequence[str]) -> list[tuple[str, str]]:
         names = [(section.label, "label")]
@@ -359,6 +365,10 @@ def matcher_for(pack: Pack, extra_aliases: Mapping[str, Sequence[str]] | None = 
     return matcher
 
 
-def clear_matchers() -> None:
-    """Forget the built matchers (for cold measurements and tests)."""
-    _MATCHERS.clear()
+def clear_matchers(*, keep_built: bool = False) -> None:
+    """Forget the built matchers (for cold measurements and tests); with ``keep_built``, only what
+    they found for headings (a matcher is built from its pack alone, once per pack)."""
+    if not keep_built:
+        _MATCHERS.clear()
+    for matcher in _MATCHERS.values():
+        matcher.forget_headings()

@@ -5,18 +5,19 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-import zlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from operator import attrgetter
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
 from aicmo_core.document.alignment import HeadingInput, align_headings, anchor_matches
 from aicmo_core.document.blocks import Block, ChunkInfo, Heading, Table, analyze_chunk
+from aicmo_core.document.chunking import grouped_chunk_starts
 from aicmo_core.document.front_matter import FrontMatter, load_yaml
-from aicmo_core.document.matching import HeadingMatch, clear_matchers, matcher_for
+from aicmo_core.document.matching import HeadingMatch, SectionMatcher, clear_matchers, matcher_for
 from aicmo_core.document.preprocess import Directive, Preprocessed, preprocess
 from aicmo_core.document.text import line_key, normalize_heading, strip_heading_markup
 from aicmo_core.spans import LineIndex, Span
@@ -46,7 +47,10 @@ class DocHeading:
 
     @property
     def title(self) -> str:
-        return strip_heading_markup(self.text)
+        return _title(self.text)
+
+
+_title = lru_cache(maxsize=65536)(strip_heading_markup)  # every check asks for every heading's title
 
 
 @dataclass(slots=True)
@@ -74,47 +78,29 @@ class ParsedDocument:
         return self.index.line_count
 
 
-# Chunks shorter than this (in characters) are parsed together with their small neighbours.
-SMALL_CHUNK_CHARS = 256
-# Small chunks start a new group when a hash of their first line says so: about one in this many.
-GROUP_SPREAD = 16
-MAX_GROUP_CHUNKS = 64
+def normalize_line_breaks(text: str) -> str:
+    r"""Lone carriage returns count as line breaks, as in LSP: ``\r\n`` is kept (the ``\r`` stays at
+    the end of its line); a lone ``\r`` becomes ``\n``, which keeps every offset and makes lines agree
+    with the editor's."""
+    return re.sub(r"\r(?!\n)", "\n", text) if "\r" in text else text
 
 
-def grouped_chunk_starts(masked: str, line_starts: Sequence[int], starts: Sequence[int]) -> list[int]:
-    """The chunks to parse, as their first lines, then the line count: runs of small chunks (a report
-    of 50,000 one-line sections) grouped, since each markdown-it parse has a fixed cost larger than
-    such a chunk's. Where a group starts depends only on the text around that place (a chunk or its
-    predecessor is not small, or a hash of its first line), so an edit regroups only where it is and
-    the other groups stay in the parse cache."""
-    count = len(line_starts)
-
-    def chars(index: int) -> int:
-        end = starts[index + 1] if index + 1 < len(starts) else count
-        return (line_starts[end] if end < count else len(masked)) - line_starts[starts[index]]
-
-    grouped: list[int] = []
-    in_group = 0
-    previous_small = False
-    for index, start in enumerate(starts):
-        small = chars(index) < SMALL_CHUNK_CHARS
-        first_line = masked[line_starts[start] : line_starts[start] + 80]
-        boundary = not (small and previous_small) or zlib.crc32(first_line.encode()) % GROUP_SPREAD == 0
-        if boundary or in_group >= MAX_GROUP_CHUNKS:
-            grouped.append(start)
-            in_group = 0
-        in_group += 1
-        previous_small = small
-    grouped.append(count)
-    return grouped
+def chunk_headings(pre: Preprocessed, chunk: Chunk) -> list[DocHeading]:
+    """The chunk's headings that may start sections, with absolute lines. Only top-level headings
+    do: not those in a list item or block quote (nested for markdown-it) nor those inside a JSX
+    element (nested for the MDX preprocessor)."""
+    start = chunk.start_line
+    return [
+        DocHeading(start + h.line, start + h.end_line, h.level, h.text, h.column)
+        for h in chunk.info.headings
+        if not h.nested and not (pre.nested and pre.in_element(start + h.line))
+    ]
 
 
 def parse_document(text: str, *, mdx: bool = False) -> ParsedDocument:
-    """Parse report text. Lone carriage returns count as line breaks, as in LSP."""
-    if "\r" in text:
-        # ``\r\n`` is kept (the ``\r`` stays at the end of its line); a lone ``\r`` becomes ``\n``,
-        # which keeps every offset and makes lines agree with the editor's.
-        text = re.sub(r"\r(?!\n)", "\n", text)
+    """Parse report text (an edited version of a parsed one: see
+    :func:`aicmo_core.document.incremental.reparse_document`)."""
+    text = normalize_line_breaks(text)
     pre = preprocess(text, mdx=mdx)
     masked = pre.masked
     # Each chunk's text is one slice of the masked text (not a join of its lines: splitting a large
@@ -127,16 +113,12 @@ def parse_document(text: str, *, mdx: bool = False) -> ParsedDocument:
         if end <= start:
             continue
         chunk_end = line_starts[end] - 1 if end < len(line_starts) else len(masked)
-        info = analyze_chunk(masked[line_starts[start] : chunk_end], mdx)
-        chunks.append(Chunk(start, info))
-        # Only top-level headings start sections: not those in a list item or block quote (nested
-        # for markdown-it) nor those inside a JSX element (nested for the MDX preprocessor).
-        headings.extend(
-            DocHeading(start + h.line, start + h.end_line, h.level, h.text, h.column)
-            for h in info.headings
-            if not h.nested and not (pre.nested and pre.in_element(start + h.line))
-        )
-    return ParsedDocument(text, mdx, LineIndex(text), pre, chunks, headings, [c.start_line for c in chunks])
+        chunk = Chunk(start, analyze_chunk(masked[line_starts[start] : chunk_end], mdx))
+        chunks.append(chunk)
+        headings.extend(chunk_headings(pre, chunk))
+    return ParsedDocument(
+        text, mdx, LineIndex.from_starts(text, line_starts), pre, chunks, headings, [c.start_line for c in chunks]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +168,16 @@ class Section:
     def id(self) -> str | None:
         return self.benchmark.id if self.benchmark else None
 
+    def inherit(self, old: Section, line_delta: int) -> None:
+        """Take over what ``old`` computed that does not depend on where the section is: ``old`` is
+        this section, with the same text, ``line_delta`` lines higher up in an earlier version."""
+        known = old.__dict__  # what its cached properties hold
+        for name in ("source_hash", "metrics"):
+            if name in known:
+                self.__dict__[name] = known[name]
+        if "heading_span" in known:
+            self.__dict__["heading_span"] = known["heading_span"].shifted(line_delta)
+
     @property
     def start_line(self) -> int:
         return self.heading.line
@@ -216,9 +208,18 @@ class Section:
 
     @cached_property
     def source_hash(self) -> str:
-        """Changes whenever the section's text (heading included) or the file kind changes."""
+        """Changes whenever the section's text (heading included) or the file kind changes, and in
+        MDX whenever its masked text does: there what is masked can depend on text outside the
+        section (whether a ``{/*`` is ever closed, which JSX tags pair up)."""
         digest = hashlib.blake2b(self.source.encode("utf-8", "surrogatepass"), digest_size=16)
-        digest.update(b"mdx" if self.doc.mdx else b"md")
+        if self.doc.mdx:
+            index, masked = self.doc.index, self.doc.pre.masked
+            end = index.line_starts[self.end_line] if self.end_line < index.line_count else len(masked)
+            digest.update(
+                b"\0mdx\0" + masked[index.line_starts[self.start_line] : end].encode("utf-8", "surrogatepass")
+            )
+        else:
+            digest.update(b"md")
         return digest.hexdigest()
 
     def _chunk_ranges(self) -> Iterator[tuple[Chunk, int, int]]:
@@ -379,6 +380,8 @@ def explicit_section_ids(doc: ParsedDocument, headings: Sequence[DocHeading]) ->
     the comment and the heading are allowed)."""
     by_end_line = {d.end_line: d for d in doc.directives if d.kind == "aicmo:section" and d.args}
     result: dict[int, str] = {}
+    if not by_end_line:
+        return result
     for index, heading in enumerate(headings):
         line = heading.line - 1
         while line >= 0 and not doc.index.line_text(line).strip():
@@ -399,29 +402,29 @@ class ReportStructure:
     sections: list[Section]
     preamble_end: int
     aliases: Mapping[str, Sequence[str]] | None = None  # the aicmo.toml aliases it was matched with
+    explicit: Mapping[int, str] | None = None  # heading index -> id, from aicmo:section comments
 
 
 def build_sections(
-    doc: ParsedDocument, pack: Pack, extra_aliases: Mapping[str, Sequence[str]] | None = None
+    doc: ParsedDocument,
+    pack: Pack,
+    extra_aliases: Mapping[str, Sequence[str]] | None = None,
+    matched: ReportStructure | None = None,
 ) -> ReportStructure:
-    """Split ``doc`` into sections and match each to a section of ``pack``."""
-    matcher = matcher_for(pack, extra_aliases)
+    """Split ``doc`` into sections and match each to a section of ``pack``. ``matched``, the
+    structure of an earlier version with the same pack and aliases, gives its matches when the
+    headings (text and level, in order) and the ``aicmo:section`` comments are the same: a heading's
+    match depends on nothing else."""
     headings = doc.headings
     explicit = explicit_section_ids(doc, headings)
-    inputs = [HeadingInput(h.text, normalize_heading(h.text)) for h in headings]
-    strong = anchor_matches(matcher, inputs, explicit, direct=True)
-    level = detect_section_level(headings, [m.section_id if m is not None else None for m in strong])
+    if matched is not None and matched.explicit == explicit and _same_headings(matched.doc.headings, headings):
+        level, level_matches = matched.level, [section.match for section in matched.sections]
+    else:
+        level, level_matches = _match_headings(headings, explicit, matcher_for(pack, extra_aliases))
     sections: list[Section] = []
     if level is None:
-        return ReportStructure(doc, pack, None, [], doc.line_count, extra_aliases)
+        return ReportStructure(doc, pack, None, [], doc.line_count, extra_aliases, explicit)
     at_level = [i for i, h in enumerate(headings) if h.level == level]
-    # Headings deeper than the section level never start sections, so their matches are recomputed
-    # among the section-level headings only (a sub-heading must not take a section away).
-    level_matches = align_headings(
-        matcher,
-        [inputs[i] for i in at_level],
-        {position: explicit[i] for position, i in enumerate(at_level) if i in explicit},
-    )
     # A section ends at the next heading of its level or shallower: one pass from the end (a scan
     # forward per section would make a report of 50,000 headings quadratic).
     ends = [doc.line_count] * len(headings)
@@ -436,7 +439,33 @@ def build_sections(
         benchmark = pack.section(match.section_id) if match.section_id and match.how != "duplicate" else None
         sections.append(Section(doc, heading, ends[heading_index], match, benchmark, len(sections)))
     preamble_end = sections[0].start_line if sections else doc.line_count
-    return ReportStructure(doc, pack, level, sections, preamble_end, extra_aliases)
+    return ReportStructure(doc, pack, level, sections, preamble_end, extra_aliases, explicit)
+
+
+def _same_headings(old: Sequence[DocHeading], new: Sequence[DocHeading]) -> bool:
+    return len(old) == len(new) and list(map(_TEXT_AND_LEVEL, old)) == list(map(_TEXT_AND_LEVEL, new))
+
+
+_TEXT_AND_LEVEL = attrgetter("text", "level")
+
+
+def _match_headings(
+    headings: Sequence[DocHeading], explicit: Mapping[int, str], matcher: SectionMatcher
+) -> tuple[int | None, list[HeadingMatch]]:
+    """The section level and the match of each heading at that level."""
+    inputs = [HeadingInput(h.text, normalize_heading(h.text)) for h in headings]
+    strong = anchor_matches(matcher, inputs, explicit, direct=True)
+    level = detect_section_level(headings, [m.section_id if m is not None else None for m in strong])
+    if level is None:
+        return None, []
+    at_level = [i for i, h in enumerate(headings) if h.level == level]
+    # Headings deeper than the section level never start sections, so their matches are recomputed
+    # among the section-level headings only (a sub-heading must not take a section away).
+    return level, align_headings(
+        matcher,
+        [inputs[i] for i in at_level],
+        {position: explicit[i] for position, i in enumerate(at_level) if i in explicit},
+    )
 
 
 def section_text(heading: str, body: str, level: int = 2) -> str:
@@ -458,11 +487,13 @@ def is_mdx_path(path: str) -> bool:
     return path.lower().endswith(MDX_SUFFIXES)
 
 
-def clear_caches() -> None:
+def clear_caches(*, keep_matchers: bool = False) -> None:
     """Forget what earlier checks kept (parsed chunks, front matter, heading matchers, normalised
     headings), so the next check is a cold one. For measurements and tests: the caches are bounded
-    and never need it."""
+    and never need it. ``keep_matchers`` keeps each pack's matcher, built once per pack, and forgets
+    what it found for headings."""
     analyze_chunk.cache_clear()
+    _title.cache_clear()
     load_yaml.cache_clear()
-    clear_matchers()
+    clear_matchers(keep_built=keep_matchers)
     normalize_heading.cache_clear()

@@ -11,7 +11,7 @@ is no heading), so the first blanked character there is ``PARAGRAPH_MARK`` inste
 word, and no indentation for markdown-it, which then reads a paragraph too.
 
 An unfinished JSX tag or expression ends at a blank line or a heading line, so a typo never swallows
-the next section, unless it provably closes later (see ``_Scanner._construct_end``). JSX opening and
+the next section, unless it provably closes later (see ``LineScanner._construct_end``). JSX opening and
 closing tags are paired: a heading inside an element is *nested* (``Preprocessed.nested``) and, like
 one in a block quote or list item, never starts a section. Unpaired tags contain nothing.
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -257,7 +258,8 @@ def preprocess(text: str, *, mdx: bool) -> Preprocessed:
     """Mask non-prose syntax and find chunk boundaries; see the module docstring."""
     lines = text.split("\n")
     front_matter = parse_front_matter(lines)
-    scanner = _Scanner(lines, mdx)
+    out = list(lines)
+    scanner = LineScanner(lines, mdx, out)
     if mdx and (comment_end := text.rfind("*/")) >= 0:
         scanner.last_comment_end = text.count("\n", 0, comment_end)
     start = 0
@@ -265,23 +267,26 @@ def preprocess(text: str, *, mdx: bool) -> Preprocessed:
         for index in range(front_matter.end_line):
             scanner.out[index] = _blank(lines[index])
         start = front_matter.end_line
-        scanner.chunk_starts.append(start)
+        if start < len(lines):  # not when the text ends with the front matter's closing line
+            scanner.chunk_starts.append(start)
     for index in range(start, len(lines)):
         scanner.scan(index)
     nested = _element_lines(scanner.tags) if scanner.tags else []
     starts = scanner.chunk_starts
     if nested:
         starts = [line for line in starts if not _inside(nested, line)]
-    return Preprocessed("\n".join(scanner.out), front_matter, scanner.directives, starts, nested)
+    return Preprocessed("\n".join(out), front_matter, scanner.directives, starts, nested)
 
 
-class _Scanner:
+class LineScanner:
     """One pass over a report's lines: what is open (a fence, a comment, raw HTML, an ESM block, a
-    JSX construct), the masked lines, the directives and the chunk starts found so far."""
+    JSX construct), the masked lines, the directives and the chunk starts found so far. ``out`` holds
+    the masked lines: a copy of ``lines`` to start with, or a dict that gets only the lines masking
+    changes (a rescan of a few lines of a long report, :mod:`aicmo_core.document.rescan`)."""
 
-    def __init__(self, lines: list[str], mdx: bool) -> None:
+    def __init__(self, lines: Sequence[str], mdx: bool, out: list[str] | dict[int, str]) -> None:
         self.lines = lines
-        self.out = list(lines)
+        self.out = out
         self.directives: list[Directive] = []
         self.chunk_starts = [0]
         self.fence: str | None = None
@@ -296,6 +301,17 @@ class _Scanner:
         self.hold_until = -1  # the open JSX construct closes on this line (see _construct_end)
         self.last_comment_end = -1  # the last line with a "*/": a comment opened after it never closes
         self.budget = 2 * len(lines) + 1000  # lines to read ahead, so broken constructs cost O(n)
+
+    def starts_chunk_cleanly(self, line: str) -> bool:
+        """Whether ``line`` starts a chunk with nothing open before it (Markdown only): there the
+        scan of a text continues exactly as it does from the top of a text."""
+        return (
+            self.masker is None
+            and self.fence is None
+            and self.raw_html_end is None
+            and not (self.html_block or self.in_comment or self.in_esm)
+            and _ATX_RE.match(line) is not None
+        )
 
     def scan(self, index: int) -> None:
         line = self.lines[index]

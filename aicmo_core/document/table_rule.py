@@ -40,8 +40,10 @@ def cell_count(row: str) -> int:
 def _delimiter_row(state: StateBlock, line: int) -> list[str] | None:
     """The alignments of a delimiter row (``|---|:-:|``), or None when the line is none."""
     start, end = state.bMarks[line] + state.tShift[line], state.eMarks[line]
+    if end - start < 2 or state.src[start] not in "|-:":  # most lines: before copying the line
+        return None
     text = state.src[start:end]
-    if len(text) < 2 or text[0] not in "|-:" or (text[1] not in "|-:" and not isStrSpace(text[1])):
+    if text[1] not in "|-:" and not isStrSpace(text[1]):
         return None
     if text[0] == "-" and isStrSpace(text[1]):  # a list item, not a table
         return None
@@ -66,6 +68,12 @@ def table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bo
     if start_line + 2 > end_line:
         return False
     next_line = start_line + 1
+    # The rule runs at every line of every paragraph: the cheapest of its tests first (a delimiter
+    # row starts with "|", "-" or ":"; see _delimiter_row). Every test only rejects, so their order
+    # changes no answer.
+    first = state.bMarks[next_line] + state.tShift[next_line]
+    if state.eMarks[next_line] - first < 2 or state.src[first] not in "|-:":
+        return False
     if state.sCount[next_line] < state.blkIndent or state.is_code_block(next_line):
         return False
     aligns = _delimiter_row(state, next_line)

@@ -14,6 +14,9 @@ from functools import lru_cache
 # slash to more letters or digits: "don't", "e-commerce", "3.5", "1,500", "24/7" are one word each.
 # Markdown markup ("**", "|", "-", "#", "---") contains no letter or digit and so is never a word.
 WORD_RE = re.compile(r"[^\W_]+(?:['’.,/\-][^\W_]+)*")
+# The same on ASCII text, where a letter or digit is [A-Za-z0-9]: about twice as fast as asking the
+# Unicode database about every character.
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['.,/\-][A-Za-z0-9]+)*")
 
 # Chinese, Japanese and Korean scripts do not separate words with spaces: each ideograph, kana or
 # hangul syllable counts as one word, as word processors count them.
@@ -26,11 +29,20 @@ CJK_RE = re.compile(
 def count_words(text: str) -> int:
     """The number of words in masked prose."""
     if text.isascii():
-        return len(WORD_RE.findall(text))
+        return len(_ASCII_WORD_RE.findall(text))
     cjk = len(CJK_RE.findall(text))
     if cjk:
         text = CJK_RE.sub(" ", text)
     return cjk + len(WORD_RE.findall(text))
+
+
+def sentence_word_counts(text: str, bounds: list[tuple[int, int]]) -> list[int]:
+    """``count_words`` of each ``text[start:end]`` (on ASCII text without copying the slices: the
+    word pattern looks neither behind its start nor past its end)."""
+    if text.isascii():
+        findall = _ASCII_WORD_RE.findall
+        return [len(findall(text, start, end)) for start, end in bounds]
+    return [count_words(text[start:end]) for start, end in bounds]
 
 
 # Inline markup that is not prose, blanked before counting. Order matters: code spans first so a
@@ -74,7 +86,9 @@ def mask_inline(text: str) -> str:
 # The lookbehinds follow the lookahead or the backslash so that the regex engine only tests them
 # where a hard break can be; most paragraphs have none, and then the first alternative alone (about
 # five times faster than all three) finds the same ends.
-_PUNCTUATION_END_RE = re.compile(r"[.!?…]+[\"'’”)\]*_]*(?=\s+[\"'‘“(\[*_]*[^\W_a-z])")
+# ``[.!?…][.!?…]*`` rather than ``[.!?…]+``: a pattern that starts with a character set lets the
+# regex engine skip to the next punctuation mark in C.
+_PUNCTUATION_END_RE = re.compile(r"[.!?…][.!?…]*[\"'’”)\]*_]*(?=\s+[\"'‘“(\[*_]*[^\W_a-z])")
 _SENTENCE_END_RE = re.compile(_PUNCTUATION_END_RE.pattern + r"|(?= {2,}\n)(?<=\S)|\\(?<=\S\\)(?=\n)")
 _ABBREVIATIONS = frozenset(
     [
@@ -147,7 +161,9 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         if end <= start:
             continue
         if match.end() > match.start() and text[match.start()] == ".":
-            before = _TOKEN_BEFORE_RE.search(text, start, match.start())
+            # The token ends at the full stop and holds no space: the search starts past the last
+            # space (a search from the sentence's start finds the same token, trying every word).
+            before = _TOKEN_BEFORE_RE.search(text, max(start, text.rfind(" ", start, match.start()) + 1), match.start())
             if before:
                 token = before.group(1).lower().rstrip(".")
                 if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
@@ -180,6 +196,8 @@ _HEADING_MARKUP_RE = re.compile(r"[*_`~]|!?\[([^\]]*)\]\([^)]*\)")
 
 def strip_heading_markup(text: str) -> str:
     """Heading text without emphasis markers and link targets."""
+    if "*" not in text and "_" not in text and "`" not in text and "~" not in text and "[" not in text:
+        return text.strip()  # most headings: nothing the pattern could match
     return _HEADING_MARKUP_RE.sub(lambda m: m.group(1) or "", text).strip()
 
 
@@ -238,13 +256,46 @@ def normalize_heading(text: str) -> str:
 
 
 _LINE_WORD_RE = re.compile(r"[^\W_]+")
+# On ASCII text: letters lower-cased, digits kept, everything else a space (split away after).
+_ASCII_LINE_KEY = str.maketrans({chr(code): chr(code).lower() if chr(code).isalnum() else " " for code in range(128)})
 
 
 def line_key(line: str) -> str:
     """What makes two prose lines "the same" for repetition: their words and numbers, lower-cased,
     without markup or punctuation ("- **Reach:** 5 posts" and "Reach: 5 posts." are the same line;
     "3 posts a week" and "5 posts a week" are not)."""
+    if line.isascii():  # the same, by str.translate: three times as fast as the regular expression
+        return " ".join(line.translate(_ASCII_LINE_KEY).split())
     return " ".join(_LINE_WORD_RE.findall(line.lower()))
+
+
+# The only characters besides A-Z that a case-insensitive pattern's a-z letters match, as
+# ``str.lower`` leaves them ("\u0130".lower() is "i" and a combining dot, "\u212a".lower() is "k").
+_LOWERED_SPECIALS = (("i\u0307", "i"), ("\u0131", "i"), ("\u017f", "s"))
+
+
+def ascii_folded(text: str) -> str:
+    """``text`` lower-cased so that an ASCII letter of a case-insensitive pattern matches only itself
+    (and no longer: only "\u0130" lower-cases to two characters, and it is made one again). Where
+    such a pattern matches ASCII text in ``text``, its lower-cased text is in ``ascii_folded(text)``:
+    a test as cheap as ``in`` that a pattern cannot match (``phrase_may_match``)."""
+    folded = text.lower()
+    if not folded.isascii():
+        for special, letter in _LOWERED_SPECIALS:
+            if special in folded:
+                folded = folded.replace(special, letter)
+    return folded
+
+
+@lru_cache(maxsize=1024)
+def _ascii_words(phrase: str) -> tuple[str, ...]:
+    return tuple(word.lower() for word in phrase.split() if word.isascii())
+
+
+def phrase_may_match(phrase: str, folded: str) -> bool:
+    """False when :func:`phrase_pattern` cannot match text whose :func:`ascii_folded` is ``folded``:
+    one of the phrase's ASCII words is not in it."""
+    return all(word in folded for word in _ascii_words(phrase))
 
 
 @lru_cache(maxsize=1024)

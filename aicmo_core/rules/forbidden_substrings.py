@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aicmo_core.benchmarks.models import SectionBenchmark
-from aicmo_core.document.text import phrase_pattern
+from aicmo_core.document.text import ascii_folded, phrase_may_match, phrase_pattern
 from aicmo_core.findings import Issue, Severity
 from aicmo_core.rules._helpers import names_note, quoted
 from aicmo_core.rules.registry import SectionContext, rule
@@ -38,8 +38,19 @@ def forbidden_substrings(ctx: SectionContext) -> Iterator[Issue]:
     """
     # A phrase's first word must be in the block, letter for letter, before its pattern runs: the
     # pattern (case-insensitive, with look-arounds) is slow to try at every character of every block.
-    first_words = [(phrase, phrase.split()[0].casefold()) for phrase in ctx.benchmark.forbidden_substrings]
-    for placed in ctx.section.blocks():
+    blocks = tuple(ctx.section.blocks())
+    # Once for the whole section first: most sections hold none of the phrases' words (a phrase's
+    # first word alone, "to" of "to be provided", is in most).
+    section_text = "\n".join(placed.block.content for placed in blocks)
+    ascii_text = ascii_folded(section_text)
+    phrases = [phrase for phrase in ctx.benchmark.forbidden_substrings if phrase_may_match(phrase, ascii_text)]
+    if not phrases:
+        return
+    folded_text = section_text.casefold()
+    first_words = [
+        (phrase, first_word) for phrase in phrases if (first_word := phrase.split()[0].casefold()) in folded_text
+    ]
+    for placed in blocks:
         content = placed.block.content
         folded = content.casefold()
         for phrase, first_word in first_words:

@@ -37,6 +37,7 @@ def missing_section(ctx: ReportContext) -> Iterator[Issue]:
     present = {section.id for section in ctx.sections if section.id}
     order = [section.id for section in ctx.pack.sections]
     labels = {section.id: section.label for section in ctx.pack.sections}
+    span = None  # the same for every finding: found once, when the first needs it
     for position, section in enumerate(ctx.pack.sections):
         if section.id in present:
             continue
@@ -50,8 +51,9 @@ def missing_section(ctx: ReportContext) -> Iterator[Issue]:
             where = f"before '{after}'"
         else:
             where = f"as section {position + 1} of {len(order)}"
+        span = span or ctx.report_span()
         yield Issue(
-            ctx.report_span(),
+            span,
             f"missing section '{section.label}' ({section.id}); the pack expects it {where}",
             {"section_id": section.id, "label": section.label, "position": position},
             section=section.id,

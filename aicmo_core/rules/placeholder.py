@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from aicmo_core.benchmarks.models import SectionBenchmark
-from aicmo_core.document.text import phrase_pattern
+from aicmo_core.document.text import ascii_folded, phrase_pattern
 from aicmo_core.findings import Issue, Severity
 from aicmo_core.rules._helpers import names_note
 from aicmo_core.rules.registry import HeadingContext, SectionContext, rule
@@ -24,6 +24,22 @@ PLACEHOLDER_RE = re.compile(
 )
 # Bracketed and templated placeholders match in any case; the bare markers only in capitals.
 _MARKERS = re.compile(r"todo|tbd|tbc|fixme|x{2,}(?:[.,]x+)?", re.IGNORECASE)
+
+# What any match of PLACEHOLDER_RE contains, in :func:`ascii_folded` text: its bracketed alternative
+# but the word boundary (a link such as "[brand report](...)" is none), or a marker's letters: a
+# section whose prose has none of it has no placeholder, and most have none. A test holds it to
+# PLACEHOLDER_RE.
+MAYBE_PLACEHOLDER_RE = re.compile(
+    r"\[(?:insert|add|enter|fill|placeholder|to be|your|client|brand|company|name|date|number|link|url)"
+    r"[^\]\n]{0,80}\](?![(\[])"
+    r"|todo|tbd|tbc|fixme|xx|\{\{|\?\?\?|lorem"
+)
+
+
+def may_hold_placeholder(texts: Iterable[str]) -> bool:
+    """False when none of ``texts`` can hold a placeholder (one test over all of them: cheaper than
+    the placeholder pattern, which starts with look-behinds and is tried at every character)."""
+    return MAYBE_PLACEHOLDER_RE.search(ascii_folded("\n".join(texts))) is not None
 
 
 def _states(benchmark: SectionBenchmark, sub_heading: str) -> str:
@@ -68,9 +84,14 @@ def placeholder(ctx: SectionContext | HeadingContext) -> Iterator[Issue]:
     warning with `[severity]` in `aicmo.toml` (for drafts).
     """
     benchmark = ctx.benchmark if isinstance(ctx, SectionContext) else None
+    blocks = tuple(ctx.section.blocks())
+    if not may_hold_placeholder(placed.block.content for placed in blocks):
+        return
     forbidden = [phrase_pattern(p, whole_words=True) for p in benchmark.forbidden_substrings] if benchmark else []
-    for placed in ctx.section.blocks():
+    for placed in blocks:
         content = placed.block.content
+        if not may_hold_placeholder((content,)):
+            continue
         for match in _placeholders(content):
             if any(pattern.fullmatch(match.group(0)) for pattern in forbidden):
                 continue

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 from aicmo_core.benchmarks.models import SectionBenchmark, SectionFormat
 from aicmo_core.document.text import normalize_heading
@@ -11,6 +12,15 @@ from aicmo_core.rules.registry import SectionContext, rule
 
 def _contains_words(haystack: str, needle: str) -> bool:
     return f" {needle} " in f" {haystack} "
+
+
+def _found(wanted: str, present: Iterable[str]) -> bool:
+    return any(_contains_words(text, wanted) for text in present)
+
+
+@lru_cache(maxsize=1024)  # the pack's names: normalised once per pack, not once per check
+def _wanted(required: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalize_heading(name) for name in required)
 
 
 def _states(benchmark: SectionBenchmark, sub_heading: str) -> str | None:
@@ -46,14 +56,21 @@ def required_headings(ctx: SectionContext) -> Iterator[Issue]:
 
     **Configuration**: `required_headings`.
     """
-    present = [normalize_heading(heading.text) for _, heading in ctx.section.sub_headings()]
-    present += [normalize_heading(label) for label in ctx.section.bold_labels()]
-    present += [normalize_heading(cell) for _, table in ctx.section.tables() for cell in table.header_cells]
-    for required in ctx.benchmark.required_headings:
-        wanted = normalize_heading(required)
-        if not any(_contains_words(text, wanted) for text in present):
-            yield Issue(
-                ctx.heading_span,
-                f"missing sub-heading '{required}'",
-                {"heading": required},
-            )
+    required = ctx.benchmark.required_headings
+    if not required:
+        return
+    # Where a sub-heading can be, cheapest first; a place is read only while a name is still missing.
+    places: tuple[Callable[[], Iterable[str]], ...] = (
+        lambda: (heading.text for _, heading in ctx.section.sub_headings()),
+        ctx.section.bold_labels,
+        lambda: (cell for _, table in ctx.section.tables() for cell in table.header_cells),
+    )
+    missing = dict(zip(required, _wanted(required), strict=True))
+    for place in places:
+        if not missing:
+            return
+        present = [normalize_heading(text) for text in place()]
+        missing = {name: wanted for name, wanted in missing.items() if not _found(wanted, present)}
+    for name in required:
+        if name in missing:
+            yield Issue(ctx.heading_span, f"missing sub-heading '{name}'", {"heading": name})

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 
@@ -52,7 +54,11 @@ class PositionMapper:
         return _units(text, to_units)
 
     def to_client(self, position: Position) -> types.Position:
-        return types.Position(position.line, self._convert(position.line, position.character, "utf-16", self.encoding))
+        return types.Position(position.line, self.client_character(position))
+
+    def client_character(self, position: Position) -> int:
+        """The position's column in the client's encoding."""
+        return self._convert(position.line, position.character, "utf-16", self.encoding)
 
     def from_client(self, position: types.Position) -> Position:
         return Position(position.line, self._convert(position.line, position.character, self.encoding, "utf-16"))
@@ -144,14 +150,74 @@ def diagnostics(result: ReportResult, mapper: PositionMapper) -> list[types.Diag
     """The result's findings as diagnostics, at most :data:`MAX_DIAGNOSTICS`. Only the first of each
     section links to the section's definition: one link per section, not one per finding, in the
     Problems panel and the hover."""
+    return [diagnostic(finding, mapper, pack) for finding, pack in _linked(result)]
+
+
+def _linked(result: ReportResult) -> Iterator[tuple[Finding, Pack | None]]:
+    """The published findings, each with the pack when it is its section's first."""
     linked: set[str] = set()
-    items = []
     for finding in published_findings(result.findings):
         first = finding.section is not None and finding.section not in linked
         if first:
             linked.add(str(finding.section))
-        items.append(diagnostic(finding, mapper, result.pack if first else None))
-    return items
+        yield finding, result.pack if first else None
+
+
+class DiagnosticsJson:
+    """``textDocument/publishDiagnostics`` messages as JSON, from pieces kept between versions.
+
+    Every version of a document publishes all its findings, though a keystroke changes those of one
+    section at most: building an lsprotocol object for each and letting cattrs unstructure it cost
+    more than checking the edit of a long report. So the JSON of everything in a diagnostic but its
+    range is kept, keyed by what decides it (the finding's code, rule, severity, message and section,
+    and the pack it links to), and only the range is written for each version: a finding moved by
+    lines added or removed above it reuses its piece too. The JSON is what pygls would send for
+    :func:`diagnostics` (a test holds them equal).
+    """
+
+    def __init__(self, max_pieces: int = 32768) -> None:
+        self.max_pieces = max_pieces
+        self._pieces: dict[tuple[object, ...], str] = {}
+        self._converter: Any = None
+
+    def message(self, uri: str, version: int | None, result: ReportResult | None, mapper: PositionMapper | None) -> str:
+        """The whole notification (``mapper`` converts positions for the text ``result`` is of)."""
+        items = []
+        if result is not None and mapper is not None:
+            same_units = mapper.encoding == "utf-16"  # the core's columns are the client's
+            client = mapper.client_character
+            for finding, pack in _linked(result):
+                start, end = finding.span.start, finding.span.end
+                first, last = (start.character, end.character) if same_units else (client(start), client(end))
+                items.append(
+                    f'{{"range":{{"start":{{"line":{start.line},"character":{first}}},'
+                    f'"end":{{"line":{end.line},"character":{last}}}}},{self._piece(finding, pack)}'
+                )
+        version_field = f',"version":{version}' if version is not None else ""
+        return (
+            f'{{"jsonrpc":"2.0","method":"{types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}",'
+            f'"params":{{"uri":{json.dumps(uri)}{version_field},"diagnostics":[{",".join(items)}]}}}}'
+        )
+
+    def _piece(self, finding: Finding, pack: Pack | None) -> str:
+        """The diagnostic's JSON after its range, without the opening brace."""
+        source = pack.section_sources.get(finding.section) if pack is not None and finding.section else None
+        link = (pack.key, source.path, source.line) if pack is not None and source is not None else None
+        key = (finding.code, finding.rule, finding.severity, finding.message, finding.section, link)
+        piece = self._pieces.get(key)
+        if piece is None:
+            if self._converter is None:
+                from lsprotocol.converters import get_converter  # noqa: PLC0415 - not at start-up
+
+                self._converter = get_converter()
+            mapper = PositionMapper(lambda line: "", 0, "utf-16")  # the range is written apart
+            fields = self._converter.unstructure(diagnostic(finding, mapper, pack))
+            del fields["range"]
+            piece = json.dumps(fields)[1:]
+            if len(self._pieces) >= self.max_pieces:
+                self._pieces.clear()
+            self._pieces[key] = piece
+        return piece
 
 
 def problem_diagnostic(problem: Problem) -> types.Diagnostic:

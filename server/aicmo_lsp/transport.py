@@ -28,6 +28,7 @@ reads fills a pipe, not the server's memory.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import os
@@ -87,6 +88,16 @@ class AicmoProtocol(LanguageServerProtocol):
             self._send_data({"jsonrpc": JSONRPC_VERSION, "id": None, "error": response})
         else:
             self._send_response(request_id, error=error.to_response_error())
+
+    def send_encoded(self, body: str) -> None:
+        """Send a message whose JSON is written already (published diagnostics, from pieces kept
+        between versions: ``convert.DiagnosticsJson``); ``body`` is ASCII, as ``json.dumps`` writes."""
+        if self.writer is None:
+            return
+        header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+        written = self.writer.write(((header if self._include_headers else "") + body).encode(self.CHARSET))
+        if inspect.isawaitable(written):
+            asyncio.ensure_future(written)  # noqa: RUF006 - as pygls does; serve() writes synchronously
 
     def handle_message(self, message: Any) -> None:
         method = getattr(message, "method", None)

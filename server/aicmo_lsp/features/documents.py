@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from lsprotocol import types
 
 from aicmo_lsp.app import AicmoLanguageServer, DocState
+from aicmo_lsp.collect import FrozenBetweenVersions
+from aicmo_lsp.text_sync import ReportDocument
 
 
 def register(server: AicmoLanguageServer) -> None:
+    server.listeners.append(FrozenBetweenVersions())  # see aicmo_lsp.collect
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: AicmoLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        # pygls has put the document in; it goes on as one whose edits cost what the edit costs.
+        key = unquote(params.text_document.uri)  # pygls keys documents by unquoted URI
+        document = ls.workspace.text_documents.get(key)
+        if document is not None and not isinstance(document, ReportDocument):
+            ls.workspace.text_documents[key] = ReportDocument.adopt(document)
         ls.docs[params.text_document.uri] = DocState(params.text_document.uri)
         ls.schedule(params.text_document.uri, 0)
 

@@ -1,0 +1,122 @@
+"""An edited report checked through the incremental path gets what a cold check of its text gets.
+
+The language server checks each version of a document from the previous version's result
+(``check_text(..., previous=...)``): the edit is found by comparing the texts, preprocessing rescans
+around it, chunks, headings, matches and per-section results are reused where the edit left them
+valid. Random edit sequences (characters, lines and whole pieces of Markdown inserted and deleted
+anywhere: inside fences, front matter, comments, tables, headings, JSX) are applied one at a time and
+each result is compared with a cold check of the same text.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aicmo_core.check import CheckOptions, ReportResult, SectionCache, check_text
+from aicmo_core.document.incremental import common_prefix, common_suffix, reparse_document
+from aicmo_core.document.model import ParsedDocument, parse_document
+from tests.core.test_properties import PACK_KEYS, PACKS, PROPERTY_SETTINGS, joint, piece, reports
+
+snippet = st.one_of(
+    piece,
+    joint,
+    st.sampled_from(["x", " ", "#", "## ", "\n", "\n\n", "```", "~~~", "---", "|", "<!--", "-->", "<div>", "{", "}"]),
+)
+# An edit: where (a fraction of the text's length), how many characters go, what comes in.
+edit = st.tuples(st.floats(0, 1), st.integers(0, 40), st.one_of(st.just(""), snippet))
+
+
+def applied(text: str, where: float, removed: int, inserted: str) -> str:
+    at = int(where * len(text))
+    return text[:at] + inserted + text[at + removed :]
+
+
+def parse_facts(doc: ParsedDocument) -> tuple[object, ...]:
+    pre = doc.pre
+    chunks = [(chunk.start_line, chunk.info) for chunk in doc.chunks]
+    return (
+        doc.text,
+        doc.index.line_starts,
+        pre.masked,
+        pre.front_matter,
+        pre.directives,
+        pre.chunk_starts,
+        chunks,
+        doc.headings,
+    )
+
+
+def check_facts(result: ReportResult) -> tuple[object, ...]:
+    findings = [(f.code, f.span, f.severity, f.message, f.section, dict(f.data)) for f in result.findings]
+    sections = [
+        (r.section.start_line, r.section.end_line, r.section.match, r.status, r.section.heading_span, r.section.metrics)
+        for r in result.sections
+    ]
+    return result.pack_key, result.status, findings, sections
+
+
+@PROPERTY_SETTINGS
+@given(text=reports(), edits=st.lists(edit, min_size=1, max_size=8), mdx=st.booleans())
+def test_reparsing_an_edit_equals_parsing_the_text(text: str, edits: list[tuple[float, int, str]], mdx: bool) -> None:
+    doc = parse_document(text, mdx=mdx)
+    for where, removed, inserted in edits:
+        text = applied(text, where, removed, inserted)
+        doc, _ = reparse_document(doc, text)
+        assert parse_facts(doc) == parse_facts(parse_document(text, mdx=mdx))
+
+
+# Many small sections, grouped for parsing (``aicmo_core.document.chunking``), with a long one now
+# and then: an edit must regroup exactly as a fresh parse groups.
+small_sections = st.builds(
+    lambda count, every, width: "".join(
+        f"## S{n}\nword {n}\n" + ("long " * width + "\n" if n % every == 0 else "") for n in range(count)
+    ),
+    st.integers(60, 400),
+    st.integers(3, 50),
+    st.integers(10, 80),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=small_sections, edits=st.lists(edit, min_size=1, max_size=6))
+def test_reparsing_regroups_small_chunks_as_parsing_does(text: str, edits: list[tuple[float, int, str]]) -> None:
+    doc = parse_document(text)
+    for where, removed, inserted in edits:
+        text = applied(text, where, removed, inserted)
+        doc, _ = reparse_document(doc, text)
+        assert parse_facts(doc) == parse_facts(parse_document(text))
+
+
+@PROPERTY_SETTINGS
+@given(
+    text=reports(),
+    edits=st.lists(edit, min_size=1, max_size=8),
+    pack=st.sampled_from(PACK_KEYS),
+    path=st.sampled_from(["report.md", "report.mdx"]),
+)
+def test_checking_an_edit_equals_a_cold_check(
+    text: str, edits: list[tuple[float, int, str]], pack: str, path: str
+) -> None:
+    warm = CheckOptions(packs=PACKS, pack=pack, cache=SectionCache())
+    result = check_text(text, path, warm)
+    for where, removed, inserted in edits:
+        text = applied(text, where, removed, inserted)
+        result = check_text(text, path, warm, result)
+        cold = check_text(text, path, CheckOptions(packs=PACKS, pack=pack, cache=SectionCache()))
+        assert check_facts(result) == check_facts(cold)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=st.text(max_size=40), new=st.text(max_size=40), padding=st.integers(0, 9000))
+def test_common_prefix_and_suffix(old: str, new: str, padding: int) -> None:
+    # Long equal stretches too, so the galloping comparison goes past its first probe.
+    old, new = "a" * padding + old + "z" * padding, "a" * padding + new + "z" * padding
+    prefix = common_prefix(old, new)
+    assert old[:prefix] == new[:prefix]
+    assert prefix == min(len(old), len(new)) or old[prefix] != new[prefix]
+    limit = min(len(old), len(new)) - prefix
+    suffix = common_suffix(old, new, limit)
+    assert suffix <= limit
+    assert old[len(old) - suffix :] == new[len(new) - suffix :]
+    assert suffix == limit or old[len(old) - suffix - 1] != new[len(new) - suffix - 1]
