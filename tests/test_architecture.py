@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aicmo_lsp.settings import GeneratorConfig, Settings
+from aicmo_lsp.settings import Settings, setting_defaults
 
 from aicmo_core.benchmarks.models import SECTION_FIELDS
 from aicmo_core.rules import RULES, Rule, Scope, find_rule
@@ -153,15 +153,8 @@ def extension_defaults() -> dict[str, object]:
 
 def test_the_extension_declares_every_server_setting_with_the_servers_default() -> None:
     declared = extension_defaults()
-    server = {
-        **{
-            field.alias: field.default
-            for name, field in Settings.model_fields.items()
-            if name != "generator" and field.alias is not None
-        },
-        **{f"generator.{field.alias}": field.default for field in GeneratorConfig.model_fields.values()},
-    }
-    server["severityOverrides"] = {}  # a default factory
+    server = setting_defaults(Settings)
+    server.update({f"generator.{name}": default for name, default in server.pop("generator").items()})
     mismatched = {
         key: (declared.get(key, "<missing>"), default)
         for key, default in server.items()

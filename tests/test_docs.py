@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import pytest
 from aicmo_lsp import protocol
 from aicmo_lsp.features import code_actions
-from aicmo_lsp.settings import GeneratorConfig, Settings
+from aicmo_lsp.settings import GeneratorConfig, Settings, setting_defaults
 from support.cli import run_aicmo
 
 from aicmo_core.decisions import DecisionType, GroupStats, ReasonCode
@@ -161,8 +161,8 @@ def test_generation_doc_names_every_decision_and_stat() -> None:
 
 def test_lsp_doc_names_every_setting() -> None:
     lsp_doc = (DOCS / "lsp.md").read_text(encoding="utf-8")
-    settings = [field.alias for field in Settings.model_fields.values()]
-    generator = [f"generator.{field.alias}" for field in GeneratorConfig.model_fields.values()]
+    settings = list(setting_defaults(Settings))
+    generator = [f"generator.{name}" for name in setting_defaults(GeneratorConfig)]
     assert "defaultPack" in settings and "generator.baseUrl" in generator
     missing = [name for name in settings + generator if not re.search(rf"`{re.escape(str(name))}[`.]", lsp_doc)]
     assert not missing, f"docs/lsp.md does not document the settings {missing}"

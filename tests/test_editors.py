@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from aicmo_lsp.settings import GeneratorConfig, Settings
-from pydantic import BaseModel
+from aicmo_lsp.settings import GeneratorConfig, Settings, parse_settings, setting_defaults
+from aicmo_lsp.settings_schema import validate
 from support.cli import run_aicmo
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,16 +69,13 @@ def fenced_block(document: Path, heading: str, info: str) -> str:
     return match.group(1)
 
 
-def field_aliases(model: type[BaseModel]) -> set[str]:
-    return {field.alias or name for name, field in model.model_fields.items()}
-
-
 def test_the_settings_object_is_every_setting_with_its_default() -> None:
     documented = json.loads(fenced_block(EDITORS_DOC, "## The settings object", "json"))["aicmo"]
 
-    assert set(documented) == field_aliases(Settings)
-    assert set(documented["generator"]) == field_aliases(GeneratorConfig)
-    assert Settings.model_validate(documented) == Settings()
+    assert set(documented) == set(setting_defaults(Settings))
+    assert set(documented["generator"]) == set(setting_defaults(GeneratorConfig))
+    assert parse_settings(documented) == (Settings(), None)  # the defaults, recognised as such
+    assert validate(Settings, documented) == (Settings(), None)  # and as the pydantic models read them
 
 
 def nvim_binary() -> Path:
