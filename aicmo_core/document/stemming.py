@@ -5,8 +5,8 @@ thousand words, before it matches the first heading: in a one-report ``aicmo che
 fifth of the run, and importing the stemmer's package (all its languages) a tenth more. A stem
 depends on the word and the stemmer alone, so the stems are kept in the pack cache
 (:mod:`aicmo_core.benchmarks.pack_cache`, under the stemmer's installed files) and the stemmer is
-imported only for a word none of the runs before met. Without a pack cache (the language server,
-tests), every word is stemmed as before.
+imported only for a word none of the runs before met. Without a pack cache (tests), every word is
+stemmed as before. The language server writes new stems after a check (:func:`save_new_stems`).
 """
 
 from __future__ import annotations
@@ -77,7 +77,16 @@ def _load() -> None:
 def _save(cache: PackCache) -> None:
     """Write the stems back when this run met new words (at exit: once, whatever it checked)."""
     if _STATE["new"] and len(_STEMS) <= MAX_REMEMBERED:
+        _STATE["new"] = 0
         try:
             cache.store_data(CACHE_NAME, stemmer_identity(), dict(_STEMS))
         except OSError:
             return
+
+
+def save_new_stems() -> None:
+    """Write the stems back now if words were met that no run before met: for a process that may
+    not end by returning (a language server the editor stops), after its checks rather than at exit."""
+    cache = this_process()
+    if cache is not None and _STATE["loaded"]:
+        _save(cache)

@@ -23,6 +23,7 @@ from pygls.workspace import TextDocument
 
 from aicmo_core import __version__
 from aicmo_core.check import ReportResult, SectionCache
+from aicmo_core.document.stemming import save_new_stems
 from aicmo_core.errors import Problem
 from aicmo_core.report_size import MEGABYTE, text_size, too_large_message
 from aicmo_core.workspace import Workspace
@@ -353,4 +354,5 @@ def _check(engine: Workspace, text: str, path: Path, limit: float, previous: Rep
     if size > limit:
         return Validation(None, [], too_large=True, size_mb=size / 1024 / 1024)
     result, problems = engine.check_text(text, path, previous=previous)
+    save_new_stems()  # for the next start; a server the editor stops never reaches its exit handlers
     return Validation(result, problems)

@@ -14,6 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from support.raw_lsp import RawLspServer
+
+FIXTURES = Path(__file__).resolve().parents[2] / "examples" / "failing"
+
 PROBE = """
 import json, sys
 from aicmo_lsp.type_cache import import_lsp_types
@@ -77,3 +81,21 @@ def test_no_cache_writes_nothing(tmp_path: Path) -> None:
     answer = start(tmp_path, AICMO_NO_CACHE="1")
     assert isinstance(answer["compiled"], int) and answer["compiled"] > 500
     assert not tmp_path.exists() or entries(tmp_path) == []
+
+
+def test_a_server_killed_after_its_first_check_has_kept_its_stems(tmp_path: Path) -> None:
+    """The stems section matching met are written after a check, not only at exit: an editor that
+    kills its server (a window reload) must not make every start stem the vocabulary again."""
+    cache = tmp_path / "cache"
+    report = tmp_path / "report.md"
+    report.write_text((FIXTURES / "quick_social_basic.md").read_text(encoding="utf-8"), encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key != "AICMO_NO_CACHE"}
+    server = RawLspServer(tmp_path, env={**env, "AICMO_CACHE_DIR": str(cache)})
+    try:
+        server.initialize()
+        server.open(report)
+        assert server.notification("textDocument/publishDiagnostics") is not None
+    finally:
+        server.process.kill()
+        server.stop()
+    assert list(cache.glob("data-stems-*.marshal")), sorted(path.name for path in cache.iterdir())
