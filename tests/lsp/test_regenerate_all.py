@@ -5,6 +5,7 @@ the scripted server on 127.0.0.1 with bounded concurrency."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,19 @@ def template_bodies() -> dict[str, str]:
         if benchmark is not None and benchmark.id in FAILING.values():
             bodies[benchmark.id] = write_section(generation_request(result, section_result, Mode.REGENERATE))
     return bodies
+
+
+def template_answers(delay_s: float) -> Callable[[RecordedRequest], Reply]:
+    """The model server's answer to each section's prompt: the template generator's body for the
+    section the prompt names, after ``delay_s``."""
+    bodies = template_bodies()
+
+    def answer(request: RecordedRequest) -> Reply:
+        match = SECTION_ID_RE.search(request.prompt)
+        assert match is not None, "the prompt names no section id"
+        return Reply.completion(bodies[match.group(1)], delay_s=delay_s)
+
+    return answer
 
 
 def with_bodies(text: str, bodies: dict[str, str]) -> str:
@@ -136,14 +150,7 @@ async def test_openai_sections_run_at_most_concurrency_at_once(
     client: LanguageClient, workspace: Path, fake_openai: FakeOpenAI
 ) -> None:
     rec = recorder(client)
-    bodies = template_bodies()
-
-    def answer(request: RecordedRequest) -> Reply:
-        match = SECTION_ID_RE.search(request.prompt)
-        assert match is not None, "the prompt names no section id"
-        return Reply.completion(bodies[match.group(1)], delay_s=ANSWER_DELAY_S)
-
-    fake_openai.respond_with(answer)
+    fake_openai.respond_with(template_answers(ANSWER_DELAY_S))
     client.set_configuration(
         {
             "debounceMs": 0,
@@ -177,6 +184,6 @@ async def test_openai_sections_run_at_most_concurrency_at_once(
     assert max(in_flight) == 2
     assert len(single_document_edit(rec).edits) == len(FAILING)
     text = rec.text(uri)
-    assert text == with_bodies(original, bodies)
+    assert text == with_bodies(original, template_bodies())
     assert front_matter_and_headings(text) == front_matter_and_headings(original)
     assert section_codes(await rec.diagnostics_for(uri, 2)) == []

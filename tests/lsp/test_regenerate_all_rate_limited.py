@@ -9,17 +9,17 @@ from pathlib import Path
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-from support.fake_openai import FakeOpenAI, RecordedRequest, Reply
+from support.fake_openai import FakeOpenAI
 
 from tests.lsp.conftest import recorder
 from tests.lsp.test_regenerate_all import (
     FAILING,
-    SECTION_ID_RE,
     front_matter_and_headings,
     open_report,
     regenerate_all,
     section_codes,
     single_document_edit,
+    template_answers,
     template_bodies,
     with_bodies,
 )
@@ -31,14 +31,7 @@ async def test_default_settings_back_off_on_429_and_apply_every_section(
     client: LanguageClient, workspace: Path, fake_openai: FakeOpenAI
 ) -> None:
     rec = recorder(client)
-    bodies = template_bodies()
-
-    def answer(request: RecordedRequest) -> Reply:
-        match = SECTION_ID_RE.search(request.prompt)
-        assert match is not None, "the prompt names no section id"
-        return Reply.completion(bodies[match.group(1)], delay_s=0.4)
-
-    fake_openai.respond_with(answer)
+    fake_openai.respond_with(template_answers(0.4))
     fake_openai.limit_in_flight(ALLOWED_IN_FLIGHT, retry_after={"Retry-After": "1"})
     # No concurrency and no maxRetries: the defaults.
     client.set_configuration(
@@ -63,6 +56,6 @@ async def test_default_settings_back_off_on_429_and_apply_every_section(
     assert min(r.received_at for r in requests[len(FAILING) :]) - first_refusal >= 1
     assert len(single_document_edit(rec).edits) == len(FAILING)
     text = rec.text(uri)
-    assert text == with_bodies(original, bodies)
+    assert text == with_bodies(original, template_bodies())
     assert front_matter_and_headings(text) == front_matter_and_headings(original)
     assert section_codes(await rec.diagnostics_for(uri, 2)) == []
