@@ -214,6 +214,8 @@ export class ServerManager implements vscode.Disposable {
     client.onNotification(ServerNotification.status, (params: unknown) => this.statusBar.update(params));
     this.client = client;
     this.sentKey = undefined;
+    // When it was spawned, for the server's own account of its start (aicmo_lsp/clock.py).
+    found.executable.options = { ...found.executable.options, env: { ...found.executable.options?.env, AICMO_SPAWNED_AT: String(Date.now()) } };
     try {
       await client.start();
     } catch (error) {

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from support.raw_lsp import RawLspServer
@@ -99,3 +101,21 @@ def test_a_server_killed_after_its_first_check_has_kept_its_stems(tmp_path: Path
         server.process.kill()
         server.stop()
     assert list(cache.glob("data-stems-*.marshal")), sorted(path.name for path in cache.iterdir())
+
+
+def test_the_server_logs_where_its_start_went(tmp_path: Path) -> None:
+    """With ``AICMO_SPAWNED_AT`` (the extension sets it), the log says how long Python took to start,
+    how long the imports took, and when ``initialize`` was answered: the extension's output channel
+    shows it, and the real VS Code test collects it."""
+    spawned = int(time.time() * 1000)
+    server = RawLspServer(tmp_path, "--log-level", "INFO", env={**os.environ, "AICMO_SPAWNED_AT": str(spawned)})
+    try:
+        assert server.initialize() is not None
+    finally:
+        server.stop()
+    found = re.search(
+        r"initialize (\d+) ms after this module ran \(imports (\d+) ms\); Python's own start (\d+) ms", server.stderr()
+    )
+    assert found is not None, server.stderr()
+    initialize, imports, python = (int(group) for group in found.groups())
+    assert 0 < imports <= initialize and python >= 0

@@ -7,6 +7,7 @@ import logging
 from lsprotocol import types
 
 from aicmo_lsp.app import AicmoLanguageServer
+from aicmo_lsp.clock import startup_summary
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ def register(server: AicmoLanguageServer) -> None:
             ls.initialization_settings = options.get("aicmo", options)
             features = options.get("clientFeatures")
             ls.generation.client_shows_results = isinstance(features, list) and "generationResults" in features
+        log.info("aicmo-lsp %s", startup_summary())
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: AicmoLanguageServer, params: types.InitializedParams) -> None:
