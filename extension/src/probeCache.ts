@@ -6,7 +6,7 @@
 // that now finds another `python3` misses. Pure (stat and PATH lookups are passed in), so node:test
 // covers it; serverLaunch.ts keeps the entries in the extension's global state.
 
-import type { InterpreterCandidate, LaunchPlatform, ProbeResult } from './pythonLaunch';
+import { envValue, pathFor, type InterpreterCandidate, type LaunchPlatform, type ProbeResult } from './pythonLaunch';
 
 export interface FileStamp {
   path: string;
@@ -83,16 +83,15 @@ export function resolveCommand(
   platform: LaunchPlatform,
   isFile: (path: string) => boolean,
 ): string | undefined {
-  const separator = platform === 'win32' ? /[\\/]/ : /\//;
-  if (separator.test(command)) {
+  const paths = pathFor(platform);
+  if (command.includes(paths.sep) || command.includes('/')) {
     return isFile(command) ? command : undefined;
   }
-  const pathValue = platform === 'win32' ? (env.Path ?? env.PATH ?? '') : (env.PATH ?? '');
-  const extensions = platform === 'win32' && !/\.[^.\\/]+$/.test(command) ? (env.PATHEXT ?? '.EXE').split(';').filter(Boolean) : [''];
-  const join = platform === 'win32' ? '\\' : '/';
-  for (const folder of pathValue.split(platform === 'win32' ? ';' : ':').filter(Boolean)) {
+  const extensions =
+    platform === 'win32' && paths.extname(command) === '' ? (envValue(env, 'PATHEXT', platform) ?? '.EXE').split(';').filter(Boolean) : [''];
+  for (const folder of (envValue(env, 'PATH', platform) ?? '').split(paths.delimiter).filter(Boolean)) {
     for (const extension of extensions) {
-      const candidate = `${folder.replace(/[\\/]+$/, '')}${join}${command}${extension}`;
+      const candidate = paths.join(folder, `${command}${extension}`);
       if (isFile(candidate)) {
         return candidate;
       }
