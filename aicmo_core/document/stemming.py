@@ -6,7 +6,7 @@ fifth of the run, and importing the stemmer's package (all its languages) a tent
 depends on the word and the stemmer alone, so the stems are kept in the pack cache
 (:mod:`aicmo_core.benchmarks.pack_cache`, under the stemmer's installed files) and the stemmer is
 imported only for a word none of the runs before met. Without a pack cache (tests), every word is
-stemmed as before. The language server writes new stems after a check (:func:`save_new_stems`).
+stemmed as before. The language server writes the stems after its first check too (:func:`save_new_stems`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ CACHE_NAME = "stems"
 MAX_REMEMBERED = 100_000  # words; beyond it (a fuzzer's headings) the stems are not written back
 
 _STEMS: dict[str, str] = {}
-_STATE = {"loaded": False, "new": 0}
+_STATE = {"loaded": False, "new": 0, "saved_early": 0}
 
 
 def snowball_stem(word: str) -> str:
@@ -85,8 +85,11 @@ def _save(cache: PackCache) -> None:
 
 
 def save_new_stems() -> None:
-    """Write the stems back now if words were met that no run before met: for a process that may
-    not end by returning (a language server the editor stops), after its checks rather than at exit."""
+    """Write the stems back now, the first time it is called, if words were met that no run before
+    met: a process that may not end by returning (a language server the editor stops) calls it after
+    its first check, which stems the vocabulary every start needs. Later words wait for the exit, so
+    a check while the writer types a heading writes nothing."""
     cache = this_process()
-    if cache is not None and _STATE["loaded"]:
+    if cache is not None and _STATE["loaded"] and not _STATE["saved_early"]:
+        _STATE["saved_early"] = 1
         _save(cache)

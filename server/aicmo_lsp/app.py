@@ -354,5 +354,5 @@ def _check(engine: Workspace, text: str, path: Path, limit: float, previous: Rep
     if size > limit:
         return Validation(None, [], too_large=True, size_mb=size / 1024 / 1024)
     result, problems = engine.check_text(text, path, previous=previous)
-    save_new_stems()  # for the next start; a server the editor stops never reaches its exit handlers
+    save_new_stems()  # once, after the first check: a server the editor stops never reaches its exit handlers
     return Validation(result, problems)

@@ -119,3 +119,28 @@ def test_the_server_logs_where_its_start_went(tmp_path: Path) -> None:
     assert found is not None, server.stderr()
     initialize, imports, python = (int(group) for group in found.groups())
     assert 0 < imports <= initialize and python >= 0
+
+
+STEMS_TWICE = """
+import sys
+from pathlib import Path
+from aicmo_core.benchmarks.pack_cache import PackCache, use_in_this_process
+from aicmo_core.document.stemming import save_new_stems, snowball_stem
+use_in_this_process(PackCache(Path(sys.argv[1])))
+snowball_stem("campaigns")
+save_new_stems()
+(entry,) = Path(sys.argv[1]).glob("data-stems-*.marshal")
+first = entry.read_bytes()
+snowball_stem("retargeting")
+save_new_stems()
+print(entry.read_bytes() == first)
+"""
+
+
+def test_stems_are_written_after_the_first_check_only(tmp_path: Path) -> None:
+    """The early write happens once: a check while the writer types a new heading word writes nothing
+    (that word waits for the exit)."""
+    result = subprocess.run(
+        [sys.executable, "-c", STEMS_TWICE, str(tmp_path)], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "True"
