@@ -12,7 +12,7 @@
 // The first interpreter also unzips. Exit code 0 when every VSIX and interpreter passed.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +20,7 @@ import { PROBE_SCRIPT, formatVersion, parseProbeOutput, planLaunch, serverEnviro
 import { BUNDLED_VERSIONS, MAX_VSIX_BYTES, type PackedFile, VSIX_TARGETS, binaryKind, hostTarget, targetOfFileName, targetProblems } from './vsixTargets';
 
 const TIMEOUT_MS = 30_000;
+const HEADER_BYTES = 4096;
 
 const VALUED_OPTIONS = new Set(['--vsix', '--python', '--expect']);
 
@@ -198,7 +199,19 @@ function layoutProblems(unpacked: string): string[] {
 
 /** Every file of an unpacked VSIX, with its path inside the VSIX and its bytes. */
 function packedFiles(unpacked: string): PackedFile[] {
-  return listFiles(unpacked).map((file) => ({ path: file, bytes: readFileSync(path.join(unpacked, file)) }));
+  return listFiles(unpacked).map((file) => ({ path: file, bytes: head(path.join(unpacked, file)) }));
+}
+
+/** The first HEADER_BYTES of a file: all that telling its kind and machine needs (a PE header is
+ * rarely past its first kilobyte), not the 60 MB of every file of the libraries. */
+function head(file: string): Buffer {
+  const bytes = Buffer.alloc(HEADER_BYTES);
+  const descriptor = openSync(file, 'r');
+  try {
+    return bytes.subarray(0, readSync(descriptor, bytes, 0, HEADER_BYTES, 0));
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 /** Checks one VSIX: its layout, size and target; on this machine's own target, starts its server. */

@@ -76,6 +76,7 @@ export function manifestTarget(manifestXml: string): string | undefined {
 export interface PackedFile {
   /** The path inside the VSIX, with `/`: `extension/bundled/libs/py3.12/regex/_regex....so`. */
   path: string;
+  /** Its first bytes (at least the first 4 KB, or all of a smaller file): enough for its header. */
   bytes: Buffer;
 }
 
