@@ -35,6 +35,7 @@ from aicmo_core.rules.registry import (
     SectionContext,
     document_rules,
     find_rule,
+    heading_rules,
     report_rules,
     section_rules,
     summary_rules,
@@ -221,37 +222,38 @@ def run_section_rules(section: Section) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
-def run_unmatched_rules(section: Section) -> tuple[Finding, ...]:
-    """The findings of the rules that hold for a section-level heading naming no pack section."""
-    context = HeadingContext(section)
-    rules = [rule for rule in section_rules() if rule.unmatched]
+def run_unmatched_rules(section: Section, pack: Pack) -> tuple[Finding, ...]:
+    """The findings of the rules that hold for a section-level heading naming no pack section: the
+    section rules that hold for every section, then the heading rules."""
+    context = HeadingContext(section, pack)
+    rules = [rule for rule in section_rules() if rule.unmatched] + heading_rules()
     return tuple(f for rule in rules for f in _run(rule, context, section.heading_span, None))
 
 
-UNMATCHED = "unmatched"  # the cache key's benchmark part for a heading that names no pack section
-
-
-def section_findings(section: Section, cache: SectionCache) -> list[Finding]:
-    """Findings of one section's own rules (those for every heading when it names no section of the
-    pack), from the cache when its text is unchanged: a long report's unknown headings are checked
-    once, not on every keystroke."""
+def section_findings(section: Section, cache: SectionCache, pack: Pack) -> tuple[Finding, ...]:
+    """Findings of one section's own rules (for a heading naming no section of the pack, the rules
+    for every section and the heading rules): those the same section found in the previous version
+    when an edit left it as it was, else from the cache when its text was checked before, else
+    checked now. A long report's sections are checked once, not on every keystroke."""
+    if section.own_findings is not None:
+        return section.own_findings
     benchmark = section.benchmark
-    key = (section.source_hash, benchmark.fingerprint if benchmark is not None else UNMATCHED)
+    if benchmark is not None:
+        key = (section.source_hash, benchmark.fingerprint)
+    else:  # what the heading rules say depends on how the heading matched and on the pack's name
+        key = (section.source_hash, f"unmatched {section.match.how} {pack.label}")
     cached = cache.find(key, section.start_line)
-    if cached is None:
-        found = run_section_rules(section) if benchmark is not None else run_unmatched_rules(section)
-        cached = tuple(f.shifted(-section.start_line) for f in found)
+    if cached is not None:
+        found = tuple(f.shifted(section.start_line) for f in cached)
+    else:
+        found = run_section_rules(section) if benchmark is not None else run_unmatched_rules(section, pack)
         # Not when the report's pattern budget ran out: that depends on the other sections.
-        if not any(f.code == CHECK_TIMEOUT and f.data.get("scope") == "report" for f in found):
-            cache.put((*key, section.start_line) if any(map(_names_a_line, found)) else key, cached)
-        return list(found)  # already where the section is (shifting back costs a report of 50,000 findings)
-    return [f.shifted(section.start_line) for f in cached]
-
-
-def _names_a_line(finding: Finding) -> bool:
-    """Whether the finding's message names a line of the report ("line repeats line 12"): its data
-    says so with a ``..._line`` field, and it holds only where its section is."""
-    return any(name.endswith("_line") for name in finding.data)
+        if any(f.code == CHECK_TIMEOUT and f.data.get("scope") == "report" for f in found):
+            return found
+        relative = tuple(f.shifted(-section.start_line) for f in found)
+        cache.put((*key, section.start_line) if any(f.names_a_line for f in found) else key, relative)
+    section.own_findings = found
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,7 +387,7 @@ def check_document(
     cache = options.cache or _DEFAULT_CACHE
     with report_budget():  # the time the pack's patterns may take over the whole report
         for section in structure.sections:
-            findings.extend(section_findings(section, cache))
+            findings.extend(section_findings(section, cache, pack))
     report_context = ReportContext(structure)
     for rule in report_rules():
         findings.extend(_run(rule, report_context, first_line, None))

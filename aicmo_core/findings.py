@@ -52,6 +52,12 @@ class Finding:
         span = self.span.shifted(line_delta)
         return Finding(self.code, self.rule, self.severity, self.message, span, self.section, self.data)
 
+    @property
+    def names_a_line(self) -> bool:
+        """Whether the message names a line of the report ("line repeats line 12"): its data says so
+        with a ``..._line`` field, and then it holds only where its section is."""
+        return any(name.endswith("_line") for name in self.data)
+
     def with_severity(self, severity: Severity) -> Finding:
         return self if severity is self.severity else replace(self, severity=severity)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -296,3 +297,27 @@ class Aligner:
         if len(numbered) == 2 and numbered[1][0] - numbered[0][0] == numbered[1][1] - numbered[0][1]:  # type: ignore[operator]
             return number - numbered[0][0] == position - numbered[0][1]  # type: ignore[operator]
         return self.offset is not None and number - self.offset == position
+
+
+def detect_section_level(levels: Sequence[int], section_ids: Sequence[str | None]) -> int | None:
+    """The heading level of sections in a document whose headings have ``levels`` and name
+    ``section_ids`` (None for a heading that names no section).
+
+    The level whose headings name the most *distinct* pack sections (three "... Hashtags"
+    sub-headings all naming the hashtag section count once, so required sub-headings never outvote
+    the real sections), the shallower level on a tie; without any match, the shallowest level that
+    has more than one heading (so a single ``#`` title above ``##`` sections is a title).
+    """
+    if not levels:
+        return None
+    named: dict[int, set[str]] = {}
+    for level, section_id in zip(levels, section_ids, strict=True):
+        if section_id is not None:
+            named.setdefault(level, set()).add(section_id)
+    if named:
+        return min(named, key=lambda level: (-len(named[level]), level))
+    counts = Counter(levels)
+    for level in sorted(counts):
+        if counts[level] > 1:
+            return level
+    return min(counts)

@@ -6,20 +6,19 @@ import hashlib
 import itertools
 import re
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from operator import attrgetter
 
 from aicmo_core.benchmarks.models import Pack, SectionBenchmark
-from aicmo_core.document.alignment import HeadingInput, align_headings, anchor_matches
+from aicmo_core.document.alignment import HeadingInput, align_headings, anchor_matches, detect_section_level
 from aicmo_core.document.blocks import Block, ChunkInfo, Heading, Table, analyze_chunk
 from aicmo_core.document.chunking import grouped_chunk_starts
 from aicmo_core.document.front_matter import FrontMatter, load_yaml
 from aicmo_core.document.matching import HeadingMatch, SectionMatcher, clear_matchers, matcher_for
 from aicmo_core.document.preprocess import Directive, Preprocessed, preprocess
 from aicmo_core.document.text import line_key, normalize_heading, strip_heading_markup
+from aicmo_core.findings import Finding
 from aicmo_core.spans import LineIndex, Span
 
 MDX_SUFFIXES = (".mdx",)
@@ -163,20 +162,32 @@ class Section:
     match: HeadingMatch
     benchmark: SectionBenchmark | None
     index: int
+    # What its own rules found (absolute, before severity settings): set by the check, and taken
+    # over by the same section in the next version, so an edit elsewhere does not check it again.
+    own_findings: tuple[Finding, ...] | None = None
 
     @property
     def id(self) -> str | None:
         return self.benchmark.id if self.benchmark else None
 
     def inherit(self, old: Section, line_delta: int) -> None:
-        """Take over what ``old`` computed that does not depend on where the section is: ``old`` is
-        this section, with the same text, ``line_delta`` lines higher up in an earlier version."""
+        """Take over what ``old`` computed: ``old`` is this section, with the same text, ``line_delta``
+        lines higher up in an earlier version of the report checked against the same pack."""
         known = old.__dict__  # what its cached properties hold
         for name in ("source_hash", "metrics"):
             if name in known:
                 self.__dict__[name] = known[name]
         if "heading_span" in known:
             self.__dict__["heading_span"] = known["heading_span"].shifted(line_delta)
+        found = old.own_findings
+        # Its findings depend on its benchmark, and for a heading naming none, on how it matched;
+        # a finding that names a line of the report holds only where the section was.
+        if found is None or old.benchmark is not self.benchmark or old.match.how != self.match.how:
+            return
+        if not line_delta:
+            self.own_findings = found
+        elif not any(finding.names_a_line for finding in found):
+            self.own_findings = tuple(finding.shifted(line_delta) for finding in found)
 
     @property
     def start_line(self) -> int:
@@ -352,29 +363,6 @@ class Section:
         )
 
 
-def detect_section_level(headings: Sequence[DocHeading], section_ids: Sequence[str | None]) -> int | None:
-    """The heading level of sections in this document.
-
-    The level whose headings name the most *distinct* pack sections (three "... Hashtags"
-    sub-headings all naming the hashtag section count once, so required sub-headings never outvote
-    the real sections), the shallower level on a tie; without any match, the shallowest level that
-    has more than one heading (so a single ``#`` title above ``##`` sections is a title).
-    """
-    if not headings:
-        return None
-    named: dict[int, set[str]] = {}
-    for heading, section_id in zip(headings, section_ids, strict=True):
-        if section_id is not None:
-            named.setdefault(heading.level, set()).add(section_id)
-    if named:
-        return min(named, key=lambda level: (-len(named[level]), level))
-    levels = Counter(h.level for h in headings)
-    for level in sorted(levels):
-        if levels[level] > 1:
-            return level
-    return min(levels)
-
-
 def explicit_section_ids(doc: ParsedDocument, headings: Sequence[DocHeading]) -> dict[int, str]:
     """Heading index -> id from ``aicmo:section ID`` comments right above a heading (blank lines between
     the comment and the heading are allowed)."""
@@ -443,10 +431,14 @@ def build_sections(
 
 
 def _same_headings(old: Sequence[DocHeading], new: Sequence[DocHeading]) -> bool:
-    return len(old) == len(new) and list(map(_TEXT_AND_LEVEL, old)) == list(map(_TEXT_AND_LEVEL, new))
-
-
-_TEXT_AND_LEVEL = attrgetter("text", "level")
+    """Whether the headings have the same text and level, in order. An edit's new version shares the
+    old heading objects outside what it touched, so most are the same object."""
+    if len(old) != len(new):
+        return False
+    for before, after in zip(old, new, strict=True):
+        if before is not after and (before.text != after.text or before.level != after.level):
+            return False
+    return True
 
 
 def _match_headings(
@@ -455,7 +447,7 @@ def _match_headings(
     """The section level and the match of each heading at that level."""
     inputs = [HeadingInput(h.text, normalize_heading(h.text)) for h in headings]
     strong = anchor_matches(matcher, inputs, explicit, direct=True)
-    level = detect_section_level(headings, [m.section_id if m is not None else None for m in strong])
+    level = detect_section_level([h.level for h in headings], [m.section_id if m is not None else None for m in strong])
     if level is None:
         return None, []
     at_level = [i for i, h in enumerate(headings) if h.level == level]

@@ -21,7 +21,9 @@ Rules are kept in registration order, which is the order of the imports in ``rul
 sections run their rules in that order, and the hover table and the prompt list them in it.
 
 Scopes: a section rule sees one section; a section-summary rule runs after the section's other
-rules and sees their findings; a report rule sees the report's structure once its pack is known; a
+rules and sees their findings; a heading rule sees one section-level heading that names no section
+of the pack (what it finds is kept with that section, like a section rule's, so an edit elsewhere
+does not run it again); a report rule sees the report's structure once its pack is known; a
 document rule runs before (and without) a pack; an engine code is reported by the engine itself
 (a rule that raised).
 """
@@ -44,6 +46,7 @@ from aicmo_core.spans import Span
 class Scope(str, Enum):
     SECTION = "section"
     SECTION_SUMMARY = "section_summary"  # runs after a section's other rules and sees their findings
+    HEADING = "heading"  # runs on a section-level heading that names no section of the pack
     REPORT = "report"
     DOCUMENT = "document"  # runs before a pack is resolved: front matter, the pack's name
     ENGINE = "engine"  # reported by the engine, never run
@@ -51,7 +54,7 @@ class Scope(str, Enum):
     @property
     def label(self) -> str:
         """``section`` or ``report``: what the scope looks at, for the rules table."""
-        return "section" if self in (Scope.SECTION, Scope.SECTION_SUMMARY) else "report"
+        return "section" if self in (Scope.SECTION, Scope.SECTION_SUMMARY, Scope.HEADING) else "report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +83,10 @@ class SectionContext:
 @dataclass(frozen=True, slots=True)
 class HeadingContext:
     """A section-level heading that names no section of the pack (unknown or a duplicate), for the
-    rules that hold for every section (``unmatched=True``)."""
+    rules that hold for every section (``unmatched=True``) and the heading rules."""
 
     section: Section
+    pack: Pack
 
     @property
     def doc(self) -> ParsedDocument:
@@ -251,6 +255,10 @@ def rules_of(*scopes: Scope) -> list[Rule]:
 
 def section_rules() -> list[Rule]:
     return rules_of(Scope.SECTION)
+
+
+def heading_rules() -> list[Rule]:
+    return rules_of(Scope.HEADING)
 
 
 def summary_rules() -> list[Rule]:

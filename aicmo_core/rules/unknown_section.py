@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aicmo_core.findings import Issue, Severity
-from aicmo_core.rules.registry import ReportContext, Scope, rule
+from aicmo_core.rules.registry import HeadingContext, Scope, rule
 
 
-@rule(code="AIC002", name="unknown_section", severity=Severity.INFO, scope=Scope.REPORT)
-def unknown_section(ctx: ReportContext) -> Iterator[Issue]:
+@rule(code="AIC002", name="unknown_section", severity=Severity.INFO, scope=Scope.HEADING)
+def unknown_section(ctx: HeadingContext) -> Iterator[Issue]:
     """A section-level heading names no section of the pack (information only).
 
     **What it checks**: headings at the report's section level that match no section by id,
@@ -23,11 +23,11 @@ def unknown_section(ctx: ReportContext) -> Iterator[Issue]:
 
     **Configuration**: `aliases` in `aicmo.toml`; section aliases in the pack.
     """
-    for section in ctx.sections:
-        if section.match.how == "unknown":
-            message = f"'{section.heading.title}' is not a section of {ctx.pack.label}"
-        elif section.match.how == "invalid":
-            message = f"'{section.heading.title}' is marked as a section this pack does not have"
-        else:
-            continue
-        yield Issue(section.heading_span, message, {"heading": section.heading.title})
+    how = ctx.section.match.how
+    if how == "unknown":
+        message = f"'{ctx.label}' is not a section of {ctx.pack.label}"
+    elif how == "invalid":
+        message = f"'{ctx.label}' is marked as a section this pack does not have"
+    else:  # a duplicate: duplicate_section says so
+        return
+    yield Issue(ctx.heading_span, message, {"heading": ctx.label})

@@ -120,3 +120,26 @@ def test_common_prefix_and_suffix(old: str, new: str, padding: int) -> None:
     assert suffix <= limit
     assert old[len(old) - suffix :] == new[len(new) - suffix :]
     assert suffix == limit or old[len(old) - suffix - 1] != new[len(new) - suffix - 1]
+
+
+def test_an_untouched_section_whose_heading_now_matches_otherwise_is_checked_again() -> None:
+    """A section the edit left as it was keeps its findings only while its heading matches as before:
+    a heading typed above it that takes its section makes it a duplicate, and typing that heading
+    back makes it the section again."""
+    body = "Plain words about the client and what they sell.\n\n"
+    text = f"# Report\n\n## Brand Audit\n\n{body}## Growth Loop\n\n{body}## Client Overview\n\n{body}"
+    options = CheckOptions(packs=PACKS, pack="brand_turnaround_lab", cache=SectionCache())
+    result = check_text(text, "report.md", options)
+    steps = [
+        ("Growth Loop", "Client Overview", "duplicate", "AIC003"),
+        ("Client Overview", "Growth Loop", "exact", "AIC002"),
+    ]
+    for before, after, third, code in steps:
+        text = text.replace(f"## {before}", f"## {after}", 1)
+        result = check_text(text, "report.md", options, result)
+        cold = check_text(
+            text, "report.md", CheckOptions(packs=PACKS, pack="brand_turnaround_lab", cache=SectionCache())
+        )
+        assert check_facts(result) == check_facts(cold)
+        assert result.sections[2].section.match.how == third
+        assert [f.code for f in result.findings if f.code in ("AIC002", "AIC003")] == [code]
