@@ -26,6 +26,7 @@ def register(server: AicmoLanguageServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: AicmoLanguageServer, params: types.InitializedParams) -> None:
+        ls.start_warm_up()
         registrations = []
         workspace = ls.client_capabilities.workspace
         if workspace and workspace.did_change_configuration and workspace.did_change_configuration.dynamic_registration:
