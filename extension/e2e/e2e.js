@@ -5,8 +5,9 @@
 // heading, the code lenses, the status bar item and its quick pick, "Regenerate section" from the
 // quick-fix menu (offline template generator), one Undo, settings changed while running
 // (aicmo.defaultPack, aicmo.debounceMs) and an .mdx report. It measures the time from opening a
-// report to its first squiggle (cold: the first report of a fresh profile, which includes starting
-// the language server; warm: a second report) and the extension host's memory.
+// report to its first squiggle (cold: the first report of a fresh profile, in a window whose
+// language server started as the folder opened, or is still starting; warm: a second report), the
+// time from opening the window to the server being ready, and the extension host's memory.
 //
 // Usage: node e2e.js --vsix FILE [--python PYTHON] [--out OUTDIR] [--install-dir DIR]
 //                    [--examples DIR] [--keep] [--timeout SECONDS]
@@ -419,6 +420,7 @@ async function main(opts, state) {
     const page = await context.newPage();
     state.page = page;
     page.on('pageerror', (err) => log(`page error: ${err.message}`));
+    state.windowOpenedAt = Date.now(); // the extension starts the server as the folder opens (it holds reports)
     await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     // The explorer lists the folders once the workbench has loaded the workspace.
@@ -605,8 +607,9 @@ async function main(opts, state) {
   const QSB_NEXT = '2. Messaging Framework';
   const QSB_CALENDAR = '3. 30-Day Social Calendar';
 
-  await step(`open ${QSB} and wait for its squiggles (cold: starts the language server)`, async () => {
+  await step(`open ${QSB} and wait for its squiggles (cold: the first report of the window)`, async () => {
     const t0 = await openFile(QSB, 'Saltmarsh');
+    state.coldOpenedAt = t0;
     await waitFor('an error squiggle', async () => {
       const toasts = await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
       const bad = toasts.find((t) => /couldn't|could not|failed|error/i.test(t) && /aicmo|server|python/i.test(t));
@@ -989,6 +992,27 @@ async function main(opts, state) {
     await shot('debounce-setting');
   });
 
+  // A writer opens a window on a folder of reports and looks at it before opening one. The server
+  // starts as the folder opens (workspaceContains) and warms up meanwhile, which the cold step cannot
+  // show: it opens its report about 1 s after the extension host starts, before VS Code's
+  // workspaceContains activation. A second copy of the examples, so no editor of this run is restored.
+  const PAUSE_MS = 3000;
+  await step(`a new window on another folder of reports, its first report opened ${PAUSE_MS / 1000} s later: the server started with the window`, async () => {
+    const second = path.join(path.dirname(ws), 'second-folder');
+    fs.cpSync(opts.examples, second, { recursive: true });
+    const hostBefore = extensionHostPid();
+    await page.goto(`${url}/?folder=${encodeURIComponent(second)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'failing' }).first().waitFor({ timeout: 60000 });
+    await waitFor('the old extension host to end', async () => !groupMembers(csPid).includes(hostBefore), 30000);
+    await waitFor('a new extension host', async () => extensionHostPid(), 30000);
+    await sleep(PAUSE_MS);
+    const t0 = await openFile(QSB, 'Saltmarsh');
+    await waitFor('an error squiggle', async () => (await errors.count()) > 0, 60000, 50);
+    metrics.firstDiagnosticsAfterPauseMs = Date.now() - t0;
+    log(`  first squiggle ${metrics.firstDiagnosticsAfterPauseMs} ms after opening (the server started with the window)`);
+    await statusItem.filter({ hasText: 'quick_social_basic: 2 failing' }).waitFor({ timeout: 20000 });
+  });
 }
 
 async function run() {
@@ -998,27 +1022,58 @@ async function run() {
   let finishing = null;
   const finish = (err) => (finishing = finishing || report(err));
 
-  /** The extension's own account of each server start ("Server ready in ... ms: ..."), from its output channel's log. */
-  function serverStarts() {
+  /** The output channel's logs of every window of the run (one per extension host). */
+  function channelLogs() {
     const logs = state.userData ? findFiles(path.join(state.userData, 'logs'), (p) => OUTPUT_CHANNEL_LOG.test(path.basename(p))) : [];
-    const pattern = /Server ready in (\d+) ms: finding Python (\d+) ms, starting the server and its initialize (\d+) ms \(extension host up (\d+) ms\)/g;
+    return logs.map((file) => fs.readFileSync(file, 'utf8'));
+  }
+
+  /**
+   * The extension's own account of each server start ("Server ready in ... ms: ...; started <why>,
+   * ready at <ISO time>"), from its output channel's log, in the order they became ready.
+   */
+  function serverStarts() {
+    const pattern = /Server ready in (\d+) ms: finding Python (\d+) ms, starting the server and its initialize (\d+) ms \(extension host up (\d+) ms\)(?:; started (.*?), ready at (\S+))?$/gm;
     const server = /initialize (\d+) ms after this module ran \(imports (\d+) ms\); Python's own start (\d+) ms/g;
-    return logs.flatMap((file) => {
-      const text = fs.readFileSync(file, 'utf8');
+    const starts = channelLogs().flatMap((text) => {
       const own = [...text.matchAll(server)];
       return [...text.matchAll(pattern)].map((m, index) => ({
         readyMs: +m[1],
         findPythonMs: +m[2],
         serverStartMs: +m[3],
         extensionHostUpMs: +m[4],
+        ...(m[5] !== undefined ? { startedWhy: m[5], readyAt: Date.parse(m[6]) } : {}),
         ...(own[index] ? { pythonStartMs: +own[index][3], serverImportsMs: +own[index][2], serverInitializeMs: +own[index][1] } : {}),
       }));
     });
+    return starts.sort((a, b) => (a.readyAt ?? 0) - (b.readyAt ?? 0));
+  }
+
+  /**
+   * The extension's lines on when its server starts: how long it looked for reports, why it waits, and
+   * whether the server was running yet when the window's first report opened.
+   */
+  function startDecisionLines() {
+    const pattern = /(?:Looked for reports|The server starts when|First report opened|aicmo_lsp\.app: warmed up|aicmo_lsp\.app: first check) .*$/gm;
+    return channelLogs().flatMap((text) => [...text.matchAll(pattern)].map((m) => m[0]));
+  }
+
+  /** The server start of the first window: the first one ready after the page was loaded. */
+  function windowTimings(metrics) {
+    const first = (metrics.serverStarts || []).find((start) => start.readyAt !== undefined && start.readyAt >= state.windowOpenedAt);
+    if (!first) return;
+    metrics.windowToServerReadyMs = first.readyAt - state.windowOpenedAt;
+    // Positive: the server was ready that long before the first report was opened; negative: it was still starting.
+    if (state.coldOpenedAt !== undefined) metrics.serverReadyBeforeColdOpenMs = state.coldOpenedAt - first.readyAt;
   }
 
   async function report(failed) {
     clearTimeout(timer);
-    if (state.metrics) state.metrics.serverStarts = serverStarts();
+    if (state.metrics) {
+      state.metrics.serverStarts = serverStarts();
+      state.metrics.serverStartLog = startDecisionLines();
+      windowTimings(state.metrics);
+    }
     if (failed && interruption) failed = new Error(interruption);
     if (failed) {
       log(`FAILED at step ${state.step}: ${failed.message}`);
@@ -1044,10 +1099,16 @@ async function run() {
     const m = state.metrics;
     if (m && m.firstDiagnosticsColdMs !== undefined) {
       fs.writeFileSync(path.join(opts.out, 'metrics.json'), JSON.stringify(m, null, 2) + '\n');
-      log(`first diagnostics after opening a report: cold ${m.firstDiagnosticsColdMs} ms (first report of a fresh profile: starts the server), warm ${m.firstDiagnosticsWarmMs} ms (second report), .mdx ${m.firstDiagnosticsMdxMs} ms, after a window reload ${m.firstDiagnosticsAfterReloadMs} ms (a new server, the extension already installed)`);
+      log(`first diagnostics after opening a report: cold ${m.firstDiagnosticsColdMs} ms (the first report of a fresh profile; when its server started, below), warm ${m.firstDiagnosticsWarmMs} ms (second report), .mdx ${m.firstDiagnosticsMdxMs} ms, after a window reload ${m.firstDiagnosticsAfterReloadMs} ms (a new server, the extension already installed), opened 3 s after a reload ${m.firstDiagnosticsAfterPauseMs} ms (the server started with the window)`);
       log(`extension host VmRSS ${m.extensionHostRssMb} MB; language server VmRSS ${(m.languageServerRssMb || []).join(', ') || '?'} MB`);
+      if (m.windowToServerReadyMs !== undefined) {
+        const before = m.serverReadyBeforeColdOpenMs;
+        log(`server ready ${m.windowToServerReadyMs} ms after the window was opened` +
+          (before === undefined ? '' : before >= 0 ? `, ${before} ms before the first report was opened` : `, ${-before} ms after the first report was opened`));
+      }
+      for (const line of m.serverStartLog || []) log(`  the extension's log: ${line}`);
       for (const start of m.serverStarts || []) {
-        log(`server start (the extension's log): ready ${start.readyMs} ms after it was asked for = finding Python ${start.findPythonMs} ms + the server's start and initialize ${start.serverStartMs} ms; extension host ${start.extensionHostUpMs} ms old`);
+        log(`server start (the extension's log): ready ${start.readyMs} ms after it was asked for = finding Python ${start.findPythonMs} ms + the server's start and initialize ${start.serverStartMs} ms; extension host ${start.extensionHostUpMs} ms old; started ${start.startedWhy ?? '?'}`);
         if (start.pythonStartMs !== undefined) {
           log(`  of the server's start (its own log): Python's start ${start.pythonStartMs} ms, then imports ${start.serverImportsMs} ms, initialize answered at ${start.serverInitializeMs} ms`);
         }

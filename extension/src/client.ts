@@ -71,6 +71,12 @@ export class ServerManager implements vscode.Disposable {
   readonly generation: GenerationPresenter;
   private readonly subscriptions: vscode.Disposable[] = [];
   private notFoundShown = false;
+  /** Why the server was first asked for ("as the folder opened (...)", "for plan.md"); undefined until then. */
+  private firstStartReason: string | undefined;
+  /** The running server's start (Date.now()): asked for, and ready (undefined while starting or stopped). */
+  private askedAt = 0;
+  private readyAt: number | undefined;
+  private starting = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -90,16 +96,19 @@ export class ServerManager implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (LAUNCH_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
+        // A server not started yet will read the new settings when it starts.
+        if (this.firstStartReason !== undefined && LAUNCH_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
           this.log('The server settings changed; restarting the server.');
-          void this.restart();
+          void this.restart('as the server settings changed');
         }
       }),
     );
     void onPythonInterpreterChange(() => {
-      if (!this.chosenBySetting) {
+      // Not before the first start: the Python extension may pick an interpreter as the window opens,
+      // and a folder that waits for its first report must not get a server from that.
+      if (this.firstStartReason !== undefined && !this.chosenBySetting) {
         this.log("The Python extension's interpreter changed; restarting the server.");
-        void this.restart();
+        void this.restart("as the Python extension's interpreter changed");
       }
     }).then((subscription) => subscription && this.subscriptions.push(subscription));
   }
@@ -111,16 +120,49 @@ export class ServerManager implements vscode.Disposable {
     this.output.appendLine(`[aicmo] ${line}`);
   }
 
-  start(): Promise<void> {
-    return this.enqueue(() => this.startNow());
+  /** Whether the server was asked to start in this window (it may have failed, or be starting still). */
+  get asked(): boolean {
+    return this.firstStartReason !== undefined;
   }
 
-  restart(): Promise<void> {
+  /**
+   * Starts the server unless it was asked for already (extension.ts: as the folder opens, or for the
+   * first report). `reason` completes the log's "started ...".
+   */
+  startOnce(reason: string): Promise<void> {
+    if (this.firstStartReason !== undefined) {
+      return this.queue;
+    }
+    this.firstStartReason = reason;
+    return this.enqueue(() => this.startNow(reason));
+  }
+
+  restart(reason = 'by a restart'): Promise<void> {
+    this.firstStartReason ??= reason;
     return this.enqueue(async () => {
       await this.stopNow();
       this.notFoundShown = false;
-      await this.startNow();
+      await this.startNow(reason);
     });
+  }
+
+  /**
+   * The first report the writer opens in this window: starts a waiting server for it, or says in the
+   * log whether the early start had the server ready in time (the end-to-end test reads this line).
+   */
+  firstReportOpened(name: string): void {
+    if (this.firstStartReason === undefined) {
+      void this.startOnce(`for ${name}`);
+      return;
+    }
+    const now = Date.now();
+    const state =
+      this.readyAt !== undefined && this.client?.state === State.Running
+        ? `already running (ready ${now - this.readyAt} ms before)`
+        : this.starting
+          ? `still starting (asked for ${now - this.askedAt} ms before)`
+          : 'not running';
+    this.log(`First report opened (${name}): the server was ${state}; it started ${this.firstStartReason}.`);
   }
 
   stop(): Promise<void> {
@@ -129,6 +171,8 @@ export class ServerManager implements vscode.Disposable {
 
   /** Runs a command of the server; undefined (after telling the writer) when it is not running or fails. */
   async executeCommand(command: string, argument: unknown): Promise<unknown> {
+    // A command run before any report opened (Explain Rule, New Report from Pack) needs the server now.
+    await this.startOnce(`for the command ${command}`);
     await this.queue; // a restart in progress finishes first
     const client = this.client;
     if (client === undefined || client.state !== State.Running) {
@@ -160,8 +204,20 @@ export class ServerManager implements vscode.Disposable {
     return next;
   }
 
-  private async startNow(): Promise<void> {
+  private async startNow(reason: string): Promise<void> {
+    this.starting = true;
+    try {
+      await this.launch(reason);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** startNow's work; `starting` is true while it runs, for firstReportOpened's account. */
+  private async launch(reason: string): Promise<void> {
     const asked = Date.now();
+    this.askedAt = asked;
+    this.readyAt = undefined;
     const found = await findServer(this.context, (line) => this.log(line));
     const foundMs = Date.now() - asked;
     if (!('executable' in found)) {
@@ -178,7 +234,7 @@ export class ServerManager implements vscode.Disposable {
       return;
     }
     this.chosenBySetting = found.origin === 'server-path' || found.origin === 'setting';
-    this.log(`Starting the server: ${found.description}`);
+    this.log(`Starting the server ${reason}: ${found.description}`);
     const serverOptions: ServerOptions = found.executable;
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
@@ -223,10 +279,12 @@ export class ServerManager implements vscode.Disposable {
       return;
     }
     // What a slow start is made of; the extension host's age says how long VS Code took to get here.
-    const readyMs = Date.now() - asked;
+    // Why it started, and the wall-clock time, let the end-to-end test relate it to the window opening.
+    this.readyAt = Date.now();
+    const readyMs = this.readyAt - asked;
     this.log(
       `Server ready in ${readyMs} ms: finding Python ${foundMs} ms, starting the server and its initialize ${readyMs - foundMs} ms ` +
-        `(extension host up ${Math.round(process.uptime() * 1000)} ms)`,
+        `(extension host up ${Math.round(process.uptime() * 1000)} ms); started ${reason}, ready at ${new Date(this.readyAt).toISOString()}`,
     );
     await this.sendSecrets();
   }
@@ -234,6 +292,7 @@ export class ServerManager implements vscode.Disposable {
   private async stopNow(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.readyAt = undefined;
     this.sentKey = undefined;
     this.statusBar.clear();
     this.progress.clear();

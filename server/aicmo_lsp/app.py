@@ -110,6 +110,7 @@ class AicmoLanguageServer(LanguageServer):
         self.pushed_settings: Any = None
         self.generation = GenerationState()
         self.warming: asyncio.Future[None] | None = None
+        self.checked_once = False
 
     # ----------------------------------------------------------------- capabilities
     @property
@@ -228,7 +229,12 @@ class AicmoLanguageServer(LanguageServer):
         limit = settings.max_file_size_mb * 1024 * 1024
         loop = asyncio.get_running_loop()
         previous = state.result  # the engine parses again only what the edit changed
+        started, cpu = time.perf_counter(), time.process_time()
         validation = await loop.run_in_executor(self.worker, _check, engine, text, path, limit, previous)
+        if not self.checked_once:  # what the writer waited for at the first report, and whether it was the CPU's
+            self.checked_once = True
+            elapsed, used = time.perf_counter() - started, time.process_time() - cpu
+            log.info("first check (%s) took %.0f ms, %.0f ms of CPU", path.name, elapsed * 1000, used * 1000)
         current = self.workspace.text_documents.get(unquote(uri))  # pygls keys documents by unquoted URI
         if current is None or current.version != version:
             log.debug("dropping result for %s version %s (now %s)", uri, version, current and current.version)

@@ -43,6 +43,8 @@ def first_check(folder: Path, wait_for_warm_up: bool) -> tuple[list[Any] | None,
 
 
 def test_the_server_warms_up_before_any_report_opens_and_finds_the_same(tmp_path: Path) -> None:
+    """The warm-up is logged before any report opens, and the first report's diagnostics are those a
+    server that did not wait for it publishes."""
     (tmp_path / "warm").mkdir()
     (tmp_path / "cold").mkdir()
     warm, log = first_check(tmp_path / "warm", wait_for_warm_up=True)
@@ -50,6 +52,8 @@ def test_the_server_warms_up_before_any_report_opens_and_finds_the_same(tmp_path
     assert warm is not None and len(warm) > 3
     assert warm == cold
     assert "Traceback" not in log
+    # The log says what the writer waited for at the first report (only the first: not every keystroke).
+    assert len(re.findall(r"first check \(quick_social_basic\.md\) took \d+ ms, \d+ ms of CPU", log)) == 1
 
 
 def test_a_broken_aicmo_toml_met_while_warming_up_is_reported_by_the_first_check(tmp_path: Path) -> None:
