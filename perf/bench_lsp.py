@@ -11,8 +11,9 @@ Measures, with the debounce set to 0:
   and the p95 of the time until the message was read, before pygls's client decoded it into
   lsprotocol objects (which costs this client up to 10 ms for 900 diagnostics; VS Code pulls
   diagnostics and decodes them in JavaScript);
-  next to it the engine's time for one such edit in this process (warm, as the server runs it) and
-  the time of a full validation of the same text (cold caches);
+  next to it the engine's time for one such edit in this process (warm, as the server runs it), the
+  same for an MDX report of that size, and the time of a full validation of the same text (cold
+  caches);
 - with ``--breakdown LINES``: where one edit's time goes in the server, phase by phase (applying the
   change to the document, preprocessing, parsing, checking, converting to diagnostics, serialising
   the notification, writing it), measured in this process;
@@ -50,14 +51,14 @@ from aicmo_lsp.text_sync import ReportDocument  # noqa: E402
 from bench_check import PACK_KEY, ReportWriter  # noqa: E402
 
 from aicmo_core.benchmarks.loader import load_packs  # noqa: E402
-from aicmo_core.check import CheckOptions, ReportResult, SectionCache, check_document, check_text  # noqa: E402
+from aicmo_core.check import CheckOptions, SectionCache, check_document, check_text  # noqa: E402
 from aicmo_core.document.incremental import common_prefix, common_suffix, edited_index, reparse_document  # noqa: E402
 from aicmo_core.document.model import clear_caches  # noqa: E402
 from aicmo_core.document.rescan import rescan  # noqa: E402
 
 TABLE_HEADER = (
     "| lines | edits | edit→diagnostics p50 ms | p95 ms | max ms | read, not yet decoded: p95 ms "
-    "| engine edit p50 ms | full validation ms | p50/full |"
+    "| engine edit p50 ms | the same in MDX | full validation ms | p50/full |"
 )
 SIZES = (1000, 5000, 20000, 50000)
 
@@ -105,22 +106,17 @@ def typed(text: str, places: list[tuple[int, int]]) -> list[str]:
     return texts
 
 
-def engine_edit_ms(text: str, edits: int) -> float:
+def engine_edit_ms(text: str, edits: int, path: str = "report.md") -> float:
     """Median time of the engine's check of a one-character edit, warm, as the server runs it."""
     options = CheckOptions(packs=load_packs(()), cache=SectionCache())
-    previous = check_text(text, "report.md", options)
+    previous = check_text(text, path, options)
     times = []
     for edited in typed(text, prose_edits(text, edits)):
         gc.collect()
         start = time.perf_counter()
-        previous = recheck(previous, edited, options)
+        previous = check_text(edited, path, options, previous)  # as the server does
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
-
-
-def recheck(previous: ReportResult, text: str, options: CheckOptions) -> ReportResult:
-    """What the server does with a new version of a document it checked before."""
-    return check_text(text, "report.md", options, previous)
 
 
 class Bench:
@@ -342,12 +338,13 @@ async def run(quick: bool, sizes: tuple[int, ...], memory: bool) -> None:
     print("|" + " ---: |" * (TABLE_HEADER.count("|") - 1))
     for lines, text in texts.items():
         engine = engine_edit_ms(text, 10 if quick else 30)
+        engine_mdx = engine_edit_ms(report_of_lines(lines, mdx=True), 10 if quick else 30, "report.mdx")
         full = full_validation_ms(text, 3 if quick or lines > 5000 else 7)
         p50 = statistics.median(latencies[lines])
         print(
             f"| {len(text.splitlines())} | {len(latencies[lines])} | {p50:.1f} | "
             f"{percentile(latencies[lines], 0.95):.1f} | {max(latencies[lines]):.1f} | "
-            f"{percentile(read[lines], 0.95):.1f} | {engine:.1f} | {full:.1f} | "
+            f"{percentile(read[lines], 0.95):.1f} | {engine:.1f} | {engine_mdx:.1f} | {full:.1f} | "
             f"{p50 / full:.2f} |"
         )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 
 from aicmo_core.document.blocks import analyze_chunk
 from aicmo_core.document.chunking import HASHED_CHARS, group_starts
@@ -28,7 +29,7 @@ from aicmo_core.document.model import (
     normalize_line_breaks,
     parse_document,
 )
-from aicmo_core.document.rescan import LineEdit, Rescan, rescan
+from aicmo_core.document.rescan import LineEdit, Rescan, TextLines, rescan, rescan_mdx
 from aicmo_core.spans import LineIndex
 
 _PROBE = 4096  # characters compared at once when looking for the first difference, doubling
@@ -106,11 +107,15 @@ def reparse_document(previous: ParsedDocument, text: str) -> tuple[ParsedDocumen
     prefix = common_prefix(old, text)
     suffix = common_suffix(old, text, min(len(old), len(text)) - prefix)
     index, edit = edited_index(previous.index, text, prefix, suffix)
-    found = None if previous.mdx else rescan(previous.pre, previous.index.line_starts, text, index.line_starts, edit)
+    if previous.mdx:
+        found = rescan_mdx(previous.pre, TextLines(old, previous.index.line_starts), text, index.line_starts, edit)
+    else:
+        found = rescan(previous.pre, previous.index.line_starts, text, index.line_starts, edit)
     if found is None:
-        return parse_document(text, mdx=previous.mdx), edit
+        return parse_document(text, mdx=previous.mdx), replace(edit, outside_kept=not previous.mdx)
     chunks, headings = _chunks(previous, found, index.line_starts, edit.line_delta)
-    return ParsedDocument(text, False, index, found.pre, chunks, headings, [c.start_line for c in chunks]), edit
+    doc = ParsedDocument(text, previous.mdx, index, found.pre, chunks, headings, [c.start_line for c in chunks])
+    return doc, edit
 
 
 def inherit_sections(structure: ReportStructure, previous: ReportStructure, edit: LineEdit) -> None:
@@ -118,7 +123,7 @@ def inherit_sections(structure: ReportStructure, previous: ReportStructure, edit
     added or removed) take over what their old selves computed: their text's hash, heading span and
     metrics. ``structure`` is of the edited text, ``previous`` of the text before ``edit``."""
     old, new = previous.sections, structure.sections
-    if structure.doc.mdx:  # what MDX masks depends on the whole text: an edit anywhere may change it
+    if not edit.outside_kept:  # an MDX edit that was not prose: the masking of any line may have changed
         return
     kept = 0
     while kept < min(len(old), len(new)):  # the sections before the edit, in both
@@ -175,7 +180,7 @@ def _chunks(
     count = len(line_starts)
     for start, end in itertools.pairwise(bounds):
         chunk_end = line_starts[end] - 1 if end < count else len(masked)
-        chunk = Chunk(start, analyze_chunk(masked[line_starts[start] : chunk_end], False))
+        chunk = Chunk(start, analyze_chunk(masked[line_starts[start] : chunk_end], previous.mdx))
         chunks.append(chunk)
         headings += chunk_headings(found.pre, chunk)
     return chunks + tail, headings + headings_after

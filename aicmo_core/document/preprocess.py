@@ -31,7 +31,7 @@ from operator import itemgetter
 from aicmo_core.document.front_matter import FrontMatter, parse_front_matter
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_ATX_RE = re.compile(r"^#{1,6}(?:[ \t]|$)")
+ATX_RE = re.compile(r"^#{1,6}(?:[ \t]|$)")
 # CommonMark HTML blocks that run to an end marker, across blank lines: <script>/<pre>/<style>/
 # <textarea> to the closing tag, <?...?>, <!DECLARATION ...> and <![CDATA[...]]> (comments are masked).
 _RAW_HTML_START_RE = re.compile(
@@ -39,7 +39,7 @@ _RAW_HTML_START_RE = re.compile(
 )
 _RAW_HTML_ENDS = ("?>", ">", "]]>")
 _HTML_BLOCK_START_RE = re.compile(r"^ {0,3}</?[A-Za-z][A-Za-z0-9\-]*(?:\s|/?>|$)")
-_ESM_RE = re.compile(r"^(?:import|export)\b")
+ESM_RE = re.compile(r"^(?:import|export)\b")
 _PROSE_SPECIAL_RE = re.compile(r"[`\\<{]")
 _CODE_SPECIAL_RE = re.compile(r"[\"'`{}>/]")
 _QUOTE_END_RE = {quote: re.compile(r"\\.|" + quote) for quote in "\"'`"}
@@ -70,6 +70,8 @@ class Preprocessed:
     directives: list[Directive] = field(default_factory=list)
     chunk_starts: list[int] = field(default_factory=list)  # 0-based lines, always starts with 0
     nested: list[tuple[int, int]] = field(default_factory=list)  # (first, last) lines inside JSX elements
+    # MDX: the lines each read-ahead that found its construct broken went over, (first, last)
+    broken_reads: list[tuple[int, int]] = field(default_factory=list)
 
     def in_element(self, line: int) -> bool:
         """Whether ``line`` is inside a JSX element (MDX), where a heading never starts a section."""
@@ -275,7 +277,7 @@ def preprocess(text: str, *, mdx: bool) -> Preprocessed:
     starts = scanner.chunk_starts
     if nested:
         starts = [line for line in starts if not _inside(nested, line)]
-    return Preprocessed("\n".join(out), front_matter, scanner.directives, starts, nested)
+    return Preprocessed("\n".join(out), front_matter, scanner.directives, starts, nested, scanner.broken_reads)
 
 
 class LineScanner:
@@ -301,6 +303,7 @@ class LineScanner:
         self.hold_until = -1  # the open JSX construct closes on this line (see _construct_end)
         self.last_comment_end = -1  # the last line with a "*/": a comment opened after it never closes
         self.budget = 2 * len(lines) + 1000  # lines to read ahead, so broken constructs cost O(n)
+        self.broken_reads: list[tuple[int, int]] = []  # see Preprocessed.broken_reads
 
     def starts_chunk_cleanly(self, line: str) -> bool:
         """Whether ``line`` starts a chunk with nothing open before it (Markdown only): there the
@@ -310,7 +313,7 @@ class LineScanner:
             and self.fence is None
             and self.raw_html_end is None
             and not (self.html_block or self.in_comment or self.in_esm)
-            and _ATX_RE.match(line) is not None
+            and ATX_RE.match(line) is not None
         )
 
     def scan(self, index: int) -> None:
@@ -370,14 +373,14 @@ class LineScanner:
         masker = self.masker
         if masker is None:
             return False
-        if masker.busy and _ATX_RE.match(line) and not self._holds(index):
+        if masker.busy and ATX_RE.match(line) and not self._holds(index):
             # An unclosed JSX tag or expression never swallows the next section: no tag attribute or
             # JavaScript code line starts with "## ", so a heading there means the construct was broken.
             masker.reset()
-        if masker.busy or not _ESM_RE.match(line):
+        if masker.busy or not ESM_RE.match(line):
             return False
         previous = self.out[index - 1] if index else ""  # ESM never interrupts a paragraph
-        return not previous.strip() or bool(_ATX_RE.match(previous))
+        return not previous.strip() or bool(ATX_RE.match(previous))
 
     def _holds(self, index: int) -> bool:
         """Whether the open JSX construct goes on over the blank or heading line ``index``."""
@@ -398,20 +401,23 @@ class LineScanner:
         assert self.masker is not None
         probe = self.masker.probe()
         lines = self.lines
+        number = index
         for number in range(index, len(lines)):
             self.budget -= 1
             if self.budget < 0 or (probe.in_comment and number > self.last_comment_end):
-                return None  # out of budget, or the comment never closes
+                break  # out of budget, or the comment never closes
             line = lines[number]
             if not line.strip():
                 if probe.in_tag and not probe.brace_depth:
-                    return None
+                    break
                 continue
-            if _ATX_RE.match(line) and not probe.in_comment and probe.quote != "`":
-                return None
+            if ATX_RE.match(line) and not probe.in_comment and probe.quote != "`":
+                break
             probe.mask(line, number)
             if not probe.busy:
                 return number
+        # What this answer read: an edit there may change it. Out of budget, an edit anywhere may.
+        self.broken_reads.append((index, number) if self.budget >= 0 else (0, len(lines)))
         return None
 
     def _mask_line(self, index: int, line: str) -> None:
@@ -439,7 +445,7 @@ class LineScanner:
                 return
             if _HTML_BLOCK_START_RE.match(line):
                 self.html_block = True
-        starts_chunk = not self.html_block and _ATX_RE.match(line) and (masker is None or not masker.busy)
+        starts_chunk = not self.html_block and ATX_RE.match(line) and (masker is None or not masker.busy)
         if starts_chunk and self.chunk_starts[-1] != index:
             self.chunk_starts.append(index)
 

@@ -9,19 +9,22 @@ cleanly in the new text and started one in the old: from there on text and state
 so the masked lines, directives and chunk starts are the old ones, moved by the lines the edit added
 or removed. An edit that opens a fence runs the scan to the fence's end, as it must.
 
-Only Markdown rescans: in MDX a JSX element's extent and an open construct's end are found by
-reading ahead and by pairing tags over the whole text, and front matter depends on the first lines
-and on where a ``---`` closes it, so edits there (and of a first line that is ``---``) preprocess
-the whole text again.
+In MDX a JSX element's extent and an open construct's end are found by reading ahead and by pairing
+tags over the whole text, so MDX is not rescanned: an edit whose lines, before and after it, are
+plain prose (:func:`prose_edit`) changes the masking of no other line, and its new lines are their
+own masking; any other MDX edit preprocesses the whole text again. Front matter depends on the first
+lines and on where a ``---`` closes it, so edits there (and of a first line that is ``---``)
+preprocess the whole text again too.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aicmo_core.document.preprocess import Directive, LineScanner, Preprocessed
+from aicmo_core.document.preprocess import ATX_RE, ESM_RE, Directive, LineScanner, Preprocessed
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,9 @@ class LineEdit:
     first: int
     old_end: int
     new_end: int
+
+    # False when the edit changed how lines outside it are masked (an MDX edit that was not prose)
+    outside_kept: bool = True
 
     @property
     def line_delta(self) -> int:
@@ -68,6 +74,15 @@ def _first_line(text: str) -> str:
     return text if end == -1 else text[:end]
 
 
+def _front_may_change(previous: Preprocessed, lines: TextLines, edit: LineEdit) -> bool:
+    """Whether the edit may change the front matter: it touches it, or an unclosed ``---`` may become
+    front matter, or ``---`` may start it now."""
+    front = previous.front_matter
+    if front is not None:
+        return edit.first < front.end_line
+    return _first_line(previous.masked).rstrip() == "---" or lines[0].rstrip() == "---"
+
+
 def rescan(
     previous: Preprocessed, old_starts: Sequence[int], text: str, line_starts: Sequence[int], edit: LineEdit
 ) -> Rescan | None:
@@ -75,11 +90,9 @@ def rescan(
     of by ``edit``; None when only a scan of the whole text can tell (see the module docstring)."""
     front = previous.front_matter
     front_end = front.end_line if front is not None else 0
-    if edit.first < front_end:
-        return None
     lines = TextLines(text, line_starts)
-    if front is None and (_first_line(previous.masked).rstrip() == "---" or lines[0].rstrip() == "---"):
-        return None  # an unclosed "---" may become front matter, or "---" may start it now
+    if _front_may_change(previous, lines, edit):
+        return None
     old_chunk_starts = previous.chunk_starts
     position = bisect_right(old_chunk_starts, edit.first) - 1
     start = old_chunk_starts[position]
@@ -122,3 +135,61 @@ def _moved(directive: Directive, delta: int) -> Directive:
         directive.start_col,
         directive.end_col,
     )
+
+
+# What may open, close or end an MDX construct, a fence or a comment, or start a chunk or ESM: a line
+# with none of these reads as plain text in any state (see aicmo_core.document.preprocess).
+_NOT_PROSE_RE = re.compile(r"[<>{}]|\*/|/\*|^\s*(?:```|~~~)")
+
+
+def prose_edit(old_lines: Sequence[str], old_masked: Sequence[str], new_lines: Sequence[str]) -> bool:
+    """Whether an MDX edit replaced plain prose lines with plain prose lines: each old line was masked
+    as itself (so nothing was open across it: an open construct blanks a line) and no line, old or
+    new, is blank (a blank line may end or keep an open construct), a heading, an ``import`` or
+    ``export``, a fence, or holds a character that opens or closes a tag, an expression or a comment."""
+    if any(masked != line for line, masked in zip(old_lines, old_masked, strict=True)):
+        return False
+    return not any(
+        not line.strip() or ATX_RE.match(line) or ESM_RE.match(line) or _NOT_PROSE_RE.search(line)
+        for line in (*old_lines, *new_lines)
+    )
+
+
+def rescan_mdx(
+    previous: Preprocessed, old_text: TextLines, text: str, line_starts: Sequence[int], edit: LineEdit
+) -> Rescan | None:
+    """``preprocess(text, mdx=True)`` for MDX ``text`` made from ``old_text`` (which ``previous`` was
+    made of) by a prose edit: the old masking with the edited lines as they are now, and what lies
+    after them moved by the lines the edit added or removed. None for any other edit, and for one
+    inside what a read-ahead for a broken construct went over (plain text there may mend it)."""
+    lines = TextLines(text, line_starts)
+    if _front_may_change(previous, lines, edit) or any(
+        first <= edit.old_end and edit.first <= last for first, last in previous.broken_reads
+    ):
+        return None
+    old_masked = TextLines(previous.masked, old_text.line_starts)
+    before = [old_text[i] for i in range(edit.first, edit.old_end)]
+    masked = [old_masked[i] for i in range(edit.first, edit.old_end)]
+    if not prose_edit(before, masked, [lines[i] for i in range(edit.first, edit.new_end)]):
+        return None
+    delta = edit.line_delta
+    old_starts = old_text.line_starts
+    pieces = [previous.masked[: old_starts[edit.first]], "\n".join(lines[i] for i in range(edit.first, edit.new_end))]
+    if edit.new_end < len(lines):
+        pieces += ["\n", previous.masked[old_starts[edit.old_end] :]]
+    after = edit.old_end
+    pre = Preprocessed(
+        "".join(pieces),
+        previous.front_matter,
+        [d if d.line < after else _moved(d, delta) for d in previous.directives],
+        [line if line < after else line + delta for line in previous.chunk_starts],
+        [_range_moved(first, last, after, delta) for first, last in previous.nested],
+        [_range_moved(first, last, after, delta) for first, last in previous.broken_reads],
+    )
+    return Rescan(pre, edit.first, edit.new_end)
+
+
+def _range_moved(first: int, last: int, after: int, delta: int) -> tuple[int, int]:
+    """Lines ``first`` to ``last`` once the lines from ``after`` on moved by ``delta``: the edit lies
+    before the range, or inside it (then only its end moves), or after it."""
+    return (first + delta if first >= after else first, last + delta if last >= after else last)

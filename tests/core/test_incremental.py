@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from aicmo_core.check import CheckOptions, ReportResult, SectionCache, check_text
 from aicmo_core.document.incremental import common_prefix, common_suffix, reparse_document
 from aicmo_core.document.model import ParsedDocument, parse_document
+from aicmo_core.document.rescan import TextLines, rescan_mdx
 from tests.core.test_properties import PACK_KEYS, PACKS, PROPERTY_SETTINGS, joint, piece, reports
 
 snippet = st.one_of(
@@ -42,6 +43,8 @@ def parse_facts(doc: ParsedDocument) -> tuple[object, ...]:
         pre.front_matter,
         pre.directives,
         pre.chunk_starts,
+        pre.nested,
+        pre.broken_reads,
         chunks,
         doc.headings,
     )
@@ -143,3 +146,86 @@ def test_an_untouched_section_whose_heading_now_matches_otherwise_is_checked_aga
         assert check_facts(result) == check_facts(cold)
         assert result.sections[2].section.match.how == third
         assert [f.code for f in result.findings if f.code in ("AIC002", "AIC003")] == [code]
+
+
+# Edits a writer makes to prose: words, punctuation that means something in JavaScript (quotes, "*",
+# "/", a backslash), a line split in two. In MDX these take the fast path when they land on prose.
+prose = st.one_of(
+    st.text(alphabet="ab xy'\"*/\\-.,!?()[]:;_=é😀", max_size=12),
+    st.sampled_from(["\n", "word\nword", " it's ", "x"]),
+)
+prose_edit = st.tuples(st.floats(0, 1), st.integers(0, 12), prose)
+
+
+@PROPERTY_SETTINGS
+@given(text=reports(), edits=st.lists(prose_edit, min_size=1, max_size=8), pack=st.sampled_from(PACK_KEYS))
+def test_prose_edits_of_mdx_equal_a_cold_parse_and_check(
+    text: str, edits: list[tuple[float, int, str]], pack: str
+) -> None:
+    warm = CheckOptions(packs=PACKS, pack=pack, cache=SectionCache())
+    result = check_text(text, "report.mdx", warm)
+    for where, removed, inserted in edits:
+        text = applied(text, where, removed, inserted)
+        result = check_text(text, "report.mdx", warm, result)
+        assert parse_facts(result.doc) == parse_facts(parse_document(text, mdx=True))
+        cold = check_text(text, "report.mdx", CheckOptions(packs=PACKS, pack=pack, cache=SectionCache()))
+        assert check_facts(result) == check_facts(cold)
+
+
+MDX_REPORT = """# Plan
+
+import { Chart } from "./chart"
+
+## Overview
+
+The client sells candles online and in two shops.
+
+<Callout kind="note">
+Sales grew by a fifth last year, mostly from repeat buyers.
+</Callout>
+
+Budget: {budget.total} pounds, {/* aicmo:section goals */} split by channel.
+
+{unclosed
+
+Words an unclosed brace leaves as prose.
+
+A quote '}' in passing.
+
+## Goals
+
+Grow repeat orders before the winter season starts.
+"""
+
+
+def mdx_edit(text: str, old: str, new: str) -> tuple[ParsedDocument, str]:
+    doc = parse_document(text, mdx=True)
+    return doc, text.replace(old, new, 1)
+
+
+def test_a_prose_edit_in_mdx_keeps_the_masking_of_every_other_line() -> None:
+    """Typing in prose (inside a JSX element, and between constructs) rescans nothing: the old masking
+    with the edited line as it is now, as a full preprocess gives."""
+    for old, new in [("mostly from", "mostly, it's said, from"), ("in two shops.", "in two\nbusy shops.")]:
+        doc, text = mdx_edit(MDX_REPORT, old, new)
+        edited, edit = reparse_document(doc, text)
+        assert edit.outside_kept
+        found = rescan_mdx(doc.pre, TextLines(doc.text, doc.index.line_starts), text, edited.index.line_starts, edit)
+        assert found is not None
+        assert parse_facts(edited) == parse_facts(parse_document(text, mdx=True))
+
+
+def test_an_mdx_edit_that_is_not_prose_or_lies_where_a_broken_construct_was_read_ahead_preprocesses_all() -> None:
+    """A tag or brace typed, a blank line made, or typing after an unclosed ``{`` where the read-ahead
+    that found it broken went (there an apostrophe opens a string that a later ``'}'`` closes, and the
+    brace then closes too) preprocess the whole text again."""
+    for old, new in [
+        ("two shops.", "two <b>shops</b>."),
+        ("two shops.", "two shops.\n"),
+        ("Grow repeat", "Grow } repeat"),
+        ("Words an unclosed", "Words it's said an unclosed"),
+    ]:
+        doc, text = mdx_edit(MDX_REPORT, old, new)
+        edited, edit = reparse_document(doc, text)
+        assert parse_facts(edited) == parse_facts(parse_document(text, mdx=True))
+        assert not edit.outside_kept, (old, new)
