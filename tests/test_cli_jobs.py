@@ -3,6 +3,7 @@ with any number of them. (How much faster is measured in perf/bench_jobs.py, nev
 
 from __future__ import annotations
 
+import argparse
 import random
 from pathlib import Path
 
@@ -103,3 +104,25 @@ def test_two_workers_print_what_one_process_prints(output_format: str, tmp_path:
         (runs[0].returncode, runs[0].stdout, runs[0].stderr)
     ]
     assert runs[0].stdout.count("report_") >= MANY
+
+
+def test_workers_that_start_afresh_find_what_one_process_finds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On macOS (fork is not safe there) and Windows (no fork) each worker is a new interpreter that
+    takes the packs from the pack cache and sends its results back whole, with no references to this
+    process's packs: they print as this process's own, in every format."""
+    paths = write_reports(tmp_path / "reports", 12)
+    monkeypatch.setattr(parallel, "start_method", lambda: "spawn")
+    monkeypatch.setattr(parallel, "workers_for", lambda paths, jobs: 2)
+    monkeypatch.setenv("AICMO_CACHE_DIR", str(tmp_path / "cache"))
+    args = argparse.Namespace(benchmarks=[], jobs=2, pack=None, max_file_size_mb=10.0)
+    spawned = list(parallel.check_reports(paths, args))
+    workspace = Workspace()
+    here = [(path, *parallel.check_file(path, None, 10.0, workspace)) for path in paths]
+    assert [(path, problems, error) for path, _, problems, error in spawned] == [
+        (path, problems, error) for path, _, problems, error in here
+    ]
+    for name in FORMATS:
+        printed = [
+            render(name, CheckRun([(p.name, r) for p, r, _, _ in run if r], [], tmp_path)) for run in (spawned, here)
+        ]
+        assert printed[0] == printed[1], name

@@ -112,10 +112,8 @@ def _in_workers(
     import multiprocessing  # noqa: PLC0415 (only when workers pay)
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-    # Forked workers share what this process loaded (packs, regular expressions, imported modules);
-    # where fork is not safe (macOS) or missing (Windows), each worker starts afresh.
-    fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else None)
+    context = multiprocessing.get_context(start_method())
+    fork = context.get_start_method() == "fork"
     _SHARED.clear()
     if fork:
         packs = workspace.options_for(paths[0], args.pack)[0].packs  # loaded once, before the fork
@@ -130,6 +128,16 @@ def _in_workers(
             paths, pool.map(_check_in_worker, jobs, chunksize=chunk), strict=True
         ):
             yield path, _received(sent), problems, read_error
+
+
+def start_method() -> str:
+    """How workers start. Forked workers share what this process loaded (packs, regular expressions,
+    imported modules); where fork is not safe (macOS) or missing (Windows), each worker is a new
+    interpreter ("spawn") and takes the packs from the pack cache."""
+    import multiprocessing  # noqa: PLC0415 (only when workers pay)
+
+    fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    return "fork" if fork else "spawn"
 
 
 def _start_worker(benchmark_paths: tuple[Path, ...]) -> None:
