@@ -213,7 +213,7 @@ class DiagnosticsJson:
             mapper = PositionMapper(lambda line: "", 0, "utf-16")  # the range is written apart
             fields = self._converter.unstructure(diagnostic(finding, mapper, pack))
             del fields["range"]
-            piece = json.dumps(fields)[1:]
+            piece = json.dumps(fields, separators=(",", ":"))[1:]
             if len(self._pieces) >= self.max_pieces:
                 self._pieces.clear()
             self._pieces[key] = piece
