@@ -355,7 +355,7 @@ async function main(opts, state) {
   const csArgs = ['--user-data-dir', ud, '--extensions-dir', extDir, '--config', cfg];
 
   let n = 0;
-  const total = 27;
+  const total = 28;
   const step = async (name, fn) => {
     n += 1;
     state.step = `${n}/${total} ${name}`;
