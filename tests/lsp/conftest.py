@@ -288,6 +288,17 @@ def change(client: LanguageClient, uri: str, version: int, edits: list[tuple[tup
     recorder(client).edit(uri, version, edits)
 
 
+# What a check of the workspace's failing.md publishes, as ``summary`` gives it.
+FAILING_DIAGNOSTICS = [
+    ("1:0-1:11", "AIC001", "missing section 'Next Steps' (next_steps); the pack expects it after 'Channel Plan'"),
+    ("6:0-6:11", "AIC101", "4 words; this section needs 8-60"),
+    ("6:0-6:11", "AIC111", "0 bullets; this section needs at least 2"),
+    ("6:0-6:11", "AIC131", "missing sub-heading 'Goal'"),
+    ("8:0-8:11", "AIC142", "forbidden phrase 'lorem ipsum'"),
+    ("10:0-10:15", "AIC171", "no table in this section; its format is markdown_table"),
+]
+
+
 def summary(diagnostics: list[types.Diagnostic]) -> list[tuple[str, str, str]]:
     """(range, code, message) triples, ranges as "line:char-line:char" (0-based)."""
     return [

@@ -7,7 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import change, open_document, recorder, summary
+from tests.lsp.conftest import FAILING_DIAGNOSTICS, change, open_document, recorder, summary
 
 RULES = "https://github.com/aicmo/aicmo/blob/main/docs/rules.md"
 
@@ -15,14 +15,7 @@ RULES = "https://github.com/aicmo/aicmo/blob/main/docs/rules.md"
 async def test_failing_report_gets_exact_diagnostics(client: LanguageClient, workspace: Path) -> None:
     uri = open_document(client, workspace / "failing.md")
     diagnostics = await recorder(client).diagnostics_for(uri, 1)
-    assert summary(diagnostics) == [
-        ("1:0-1:11", "AIC001", "missing section 'Next Steps' (next_steps); the pack expects it after 'Channel Plan'"),
-        ("6:0-6:11", "AIC101", "4 words; this section needs 8-60"),
-        ("6:0-6:11", "AIC111", "0 bullets; this section needs at least 2"),
-        ("6:0-6:11", "AIC131", "missing sub-heading 'Goal'"),
-        ("8:0-8:11", "AIC142", "forbidden phrase 'lorem ipsum'"),
-        ("10:0-10:15", "AIC171", "no table in this section; its format is markdown_table"),
-    ]
+    assert summary(diagnostics) == FAILING_DIAGNOSTICS
     forbidden = diagnostics[4]
     assert forbidden.source == "aicmo"
     assert forbidden.severity == types.DiagnosticSeverity.Error

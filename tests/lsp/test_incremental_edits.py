@@ -9,16 +9,7 @@ from pathlib import Path
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import change, open_document, recorder, summary
-
-BEFORE = [
-    ("1:0-1:11", "AIC001", "missing section 'Next Steps' (next_steps); the pack expects it after 'Channel Plan'"),
-    ("6:0-6:11", "AIC101", "4 words; this section needs 8-60"),
-    ("6:0-6:11", "AIC111", "0 bullets; this section needs at least 2"),
-    ("6:0-6:11", "AIC131", "missing sub-heading 'Goal'"),
-    ("8:0-8:11", "AIC142", "forbidden phrase 'lorem ipsum'"),
-    ("10:0-10:15", "AIC171", "no table in this section; its format is markdown_table"),
-]
+from tests.lsp.conftest import FAILING_DIAGNOSTICS, change, open_document, recorder, summary
 
 
 def moved(expected: list[tuple[str, str, str]], from_line: int, delta: int) -> list[tuple[str, str, str]]:
@@ -44,13 +35,13 @@ async def test_lines_added_and_removed_above_sections_move_their_diagnostics(
 ) -> None:
     rec = recorder(client)
     uri = open_document(client, workspace / "failing.md")
-    assert summary(await rec.diagnostics_for(uri, 1)) == BEFORE
+    assert summary(await rec.diagnostics_for(uri, 1)) == FAILING_DIAGNOSTICS
     # Two lines above "## Overview": everything from there down moves by two.
     change(client, uri, 2, [((5, 0, 5, 0), "An introduction.\n\n")])
-    assert summary(await rec.diagnostics_for(uri, 2)) == moved(BEFORE, 5, 2)
+    assert summary(await rec.diagnostics_for(uri, 2)) == moved(FAILING_DIAGNOSTICS, 5, 2)
     # A keystroke inside a line moves nothing.
     change(client, uri, 3, [((5, 15, 5, 15), "!")])
-    assert summary(await rec.diagnostics_for(uri, 3)) == moved(BEFORE, 5, 2)
+    assert summary(await rec.diagnostics_for(uri, 3)) == moved(FAILING_DIAGNOSTICS, 5, 2)
     # Joining the introduction with the heading's line: three lines fewer.
     change(client, uri, 4, [((5, 17, 8, 0), " ")])
     after_join = rec.text(uri)
@@ -61,7 +52,7 @@ async def test_lines_added_and_removed_above_sections_move_their_diagnostics(
     # Undo it all in one change: exactly the first version's diagnostics again.
     change(client, uri, 5, [((5, 0, 5, 29), "\n## Overview")])
     assert rec.text(uri) == (workspace / "failing.md").read_text(encoding="utf-8")
-    assert summary(await rec.diagnostics_for(uri, 5)) == BEFORE
+    assert summary(await rec.diagnostics_for(uri, 5)) == FAILING_DIAGNOSTICS
 
 
 async def test_an_opened_fence_and_front_matter_edit_equal_a_fresh_check(
@@ -80,4 +71,4 @@ async def test_an_opened_fence_and_front_matter_edit_equal_a_fresh_check(
     change(client, uri, 4, [((2, 0, 2, 0), "client: Glow\n")])
     assert await rec.diagnostics_for(uri, 4) == await cold(client, workspace, "c.md", rec.text(uri))
     change(client, uri, 5, [((2, 0, 3, 0), ""), ((9, 0, 10, 0), ""), ((12, 0, 13, 0), "")])
-    assert summary(await rec.diagnostics_for(uri, 5)) == BEFORE
+    assert summary(await rec.diagnostics_for(uri, 5)) == FAILING_DIAGNOSTICS
