@@ -14,16 +14,13 @@
 
 import * as vscode from 'vscode';
 import { DocumentDiagnosticRequest, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
+import { isMarkdownPath } from './earlyStart';
 
 const SETTLE_MS = 750;
 
 /** Whether `aicmo.workspaceDiagnostics` is on where `uri` is (the server reads it per workspace folder). */
 function workspaceDiagnosticsOn(uri: vscode.Uri): boolean {
   return vscode.workspace.getConfiguration('aicmo', uri).get<boolean>('workspaceDiagnostics', false);
-}
-
-function isReport(uri: vscode.Uri): boolean {
-  return /\.(md|mdx|markdown)$/i.test(uri.path);
 }
 
 export class DiagnosticsPuller implements vscode.Disposable {
@@ -41,7 +38,7 @@ export class DiagnosticsPuller implements vscode.Disposable {
       }
     };
     const onClose = (uri: vscode.Uri): void => {
-      if (isReport(uri) && !workspaceDiagnosticsOn(uri)) {
+      if (isMarkdownPath(uri.path) && !workspaceDiagnosticsOn(uri)) {
         this.workspaceChanged();
       }
     };
