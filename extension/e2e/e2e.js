@@ -901,18 +901,28 @@ async function main(opts, state) {
   });
 
 
-  await step('reload the window: a new extension host and server, the extension already installed', async () => {
-    await runCommand('View: Close All Editors');
-    await page.locator('.tab').first().waitFor({ state: 'detached', timeout: 10000 });
+  // A new window (`load` reloads the page or opens another folder): its workbench and explorer
+  // drawn, the old extension host gone and a new one up.
+  const newWindow = async (load) => {
     const hostBefore = extensionHostPid();
-    await page.reload();
+    await load();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'failing' }).first().waitFor({ timeout: 60000 });
     await waitFor('the old extension host to end', async () => !groupMembers(csPid).includes(hostBefore), 30000);
     await waitFor('a new extension host', async () => extensionHostPid(), 30000);
+  };
+  // Opens the failing report and returns the time to its first error squiggle.
+  const firstSquiggleMs = async () => {
     const t0 = await openFile(QSB, 'Saltmarsh');
     await waitFor('an error squiggle', async () => (await errors.count()) > 0, 60000, 50);
-    metrics.firstDiagnosticsAfterReloadMs = Date.now() - t0;
+    return Date.now() - t0;
+  };
+
+  await step('reload the window: a new extension host and server, the extension already installed', async () => {
+    await runCommand('View: Close All Editors');
+    await page.locator('.tab').first().waitFor({ state: 'detached', timeout: 10000 });
+    await newWindow(() => page.reload());
+    metrics.firstDiagnosticsAfterReloadMs = await firstSquiggleMs();
     log(`  first squiggle ${metrics.firstDiagnosticsAfterReloadMs} ms after opening (a new server; bytecode cached)`);
     await statusItem.filter({ hasText: 'quick_social_basic: 2 failing' }).waitFor({ timeout: 20000 });
   });
@@ -1000,16 +1010,9 @@ async function main(opts, state) {
   await step(`a new window on another folder of reports, its first report opened ${PAUSE_MS / 1000} s later: the server started with the window`, async () => {
     const second = path.join(path.dirname(ws), 'second-folder');
     fs.cpSync(opts.examples, second, { recursive: true });
-    const hostBefore = extensionHostPid();
-    await page.goto(`${url}/?folder=${encodeURIComponent(second)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'failing' }).first().waitFor({ timeout: 60000 });
-    await waitFor('the old extension host to end', async () => !groupMembers(csPid).includes(hostBefore), 30000);
-    await waitFor('a new extension host', async () => extensionHostPid(), 30000);
+    await newWindow(() => page.goto(`${url}/?folder=${encodeURIComponent(second)}`));
     await sleep(PAUSE_MS);
-    const t0 = await openFile(QSB, 'Saltmarsh');
-    await waitFor('an error squiggle', async () => (await errors.count()) > 0, 60000, 50);
-    metrics.firstDiagnosticsAfterPauseMs = Date.now() - t0;
+    metrics.firstDiagnosticsAfterPauseMs = await firstSquiggleMs();
     log(`  first squiggle ${metrics.firstDiagnosticsAfterPauseMs} ms after opening (the server started with the window)`);
     await statusItem.filter({ hasText: 'quick_social_basic: 2 failing' }).waitFor({ timeout: 20000 });
   });
@@ -1030,12 +1033,12 @@ async function run() {
 
   /**
    * The extension's own account of each server start ("Server ready in ... ms: ...; started <why>,
-   * ready at <ISO time>"), from its output channel's log, in the order they became ready.
+   * ready at <ISO time>"), from the output channel's `logs`, in the order they became ready.
    */
-  function serverStarts() {
+  function serverStarts(logs) {
     const pattern = /Server ready in (\d+) ms: finding Python (\d+) ms, starting the server and its initialize (\d+) ms \(extension host up (\d+) ms\)(?:; started (.*?), ready at (\S+))?$/gm;
     const server = /initialize (\d+) ms after this module ran \(imports (\d+) ms\); Python's own start (\d+) ms/g;
-    const starts = channelLogs().flatMap((text) => {
+    const starts = logs.flatMap((text) => {
       const own = [...text.matchAll(server)];
       return [...text.matchAll(pattern)].map((m, index) => ({
         readyMs: +m[1],
@@ -1053,9 +1056,9 @@ async function run() {
    * The extension's lines on when its server starts: how long it looked for reports, why it waits, and
    * whether the server was running yet when the window's first report opened.
    */
-  function startDecisionLines() {
+  function startDecisionLines(logs) {
     const pattern = /(?:Looked for reports|The server starts when|First report opened|aicmo_lsp\.app: warmed up|aicmo_lsp\.app: first check) .*$/gm;
-    return channelLogs().flatMap((text) => [...text.matchAll(pattern)].map((m) => m[0]));
+    return logs.flatMap((text) => [...text.matchAll(pattern)].map((m) => m[0]));
   }
 
   /** The server start of the first window: the first one ready after the page was loaded. */
@@ -1070,8 +1073,9 @@ async function run() {
   async function report(failed) {
     clearTimeout(timer);
     if (state.metrics) {
-      state.metrics.serverStarts = serverStarts();
-      state.metrics.serverStartLog = startDecisionLines();
+      const logs = channelLogs();
+      state.metrics.serverStarts = serverStarts(logs);
+      state.metrics.serverStartLog = startDecisionLines(logs);
       windowTimings(state.metrics);
     }
     if (failed && interruption) failed = new Error(interruption);
